@@ -1,0 +1,21 @@
+# The two commands. Both set everything up first (scripts/bootstrap) and are idempotent.
+.PHONY: run test bootstrap bundle fmt lint clean-cache
+
+run:
+	@scripts/run
+
+test:
+	@scripts/test
+
+bootstrap:
+	@scripts/bootstrap
+
+# Installers for this platform (.deb and .rpm on Linux) with the pinned Tauri CLI.
+bundle: bootstrap
+	@scripts/bundle
+
+fmt:
+	@cargo fmt --all
+
+lint:
+	@scripts/test --lint-only

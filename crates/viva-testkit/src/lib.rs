@@ -1,0 +1,18 @@
+//! Test-only helpers that start the real components on free loopback ports.
+//!
+//! Every service is a child process owned by a guard: dropping the guard stops it, and the
+//! child is also told to die with the thread that started it (Linux `PR_SET_PDEATHSIG`), so a
+//! test that panics or aborts leaves nothing running. Readiness is polled, never slept for.
+
+pub mod cache;
+pub mod livekit;
+pub mod ports;
+pub mod postgres;
+pub mod process;
+pub mod redis;
+pub mod xvfb;
+
+pub use livekit::{LiveKitOptions, LiveKitServer};
+pub use postgres::Postgres;
+pub use redis::Redis;
+pub use xvfb::Xvfb;

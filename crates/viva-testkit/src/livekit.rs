@@ -1,0 +1,125 @@
+//! A real livekit-server (the pinned v1.13.5) on loopback.
+
+use std::net::SocketAddr;
+use std::process::Command;
+use std::time::Duration;
+
+use crate::{cache, ports, process, process::Service};
+
+#[derive(Debug, Clone, Default)]
+pub struct LiveKitOptions {
+    /// `host:port` of a Redis to share state through (multi-node, SIP storage).
+    pub redis: Option<String>,
+}
+
+pub struct LiveKitServer {
+    pub api_key: String,
+    pub api_secret: String,
+    pub http_port: u16,
+    pub rtc_tcp_port: u16,
+    pub udp_range: (u16, u16),
+    service: Service,
+    config: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl LiveKitServer {
+    pub fn start() -> Self {
+        Self::start_with(LiveKitOptions::default())
+    }
+
+    pub fn start_with(opts: LiveKitOptions) -> Self {
+        let dir = tempfile::Builder::new().prefix("viva-livekit-").tempdir().expect("tempdir");
+        let http_port = ports::free_tcp_port();
+        let rtc_tcp_port = ports::free_tcp_port();
+        let udp_range = ports::free_udp_range(40);
+        let api_key = "vivatest".to_owned();
+        let api_secret = random_secret();
+        let redis = opts
+            .redis
+            .as_ref()
+            .map(|addr| format!("redis:\n  address: {addr}\n"))
+            .unwrap_or_default();
+        // Remote unmute is off by default in LiveKit; the interviewer's "unmute" control
+        // needs it (see README, "LiveKit configuration").
+        let config = format!(
+            "port: {http_port}\n\
+             bind_addresses: [\"127.0.0.1\"]\n\
+             rtc:\n  tcp_port: {rtc_tcp_port}\n  port_range_start: {}\n  port_range_end: {}\n  \
+             use_external_ip: false\n  node_ip: 127.0.0.1\n\
+             room:\n  enable_remote_unmute: true\n\
+             keys:\n  {api_key}: {api_secret}\n\
+             logging:\n  level: info\n{redis}",
+            udp_range.0, udp_range.1
+        );
+        let config_path = dir.path().join("livekit.yaml");
+        std::fs::write(&config_path, config).expect("write livekit config");
+        let mut server = Self {
+            api_key,
+            api_secret,
+            http_port,
+            rtc_tcp_port,
+            udp_range,
+            service: spawn(&config_path, dir.path()),
+            config: config_path,
+            _dir: dir,
+        };
+        server.wait_ready();
+        server
+    }
+
+    fn wait_ready(&mut self) {
+        let addr = self.http_addr();
+        self.service.wait_until(Duration::from_secs(30), "HTTP / answers OK", || {
+            matches!(process::http_get(addr, "/"), Some((200, _)))
+        });
+    }
+
+    pub fn http_addr(&self) -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], self.http_port))
+    }
+
+    /// The URL for server APIs (RoomService).
+    pub fn http_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.http_port)
+    }
+
+    /// The URL clients connect to.
+    pub fn ws_url(&self) -> String {
+        format!("ws://127.0.0.1:{}", self.http_port)
+    }
+
+    /// Kills the server (SIGKILL), as a crash would.
+    pub fn kill(&mut self) {
+        self.service.kill();
+    }
+
+    /// Starts it again on the same ports and keys, after `kill`.
+    pub fn restart(&mut self) {
+        self.service.kill();
+        let dir = self.config.parent().expect("config dir").to_path_buf();
+        self.service = spawn(&self.config, &dir);
+        self.wait_ready();
+    }
+
+    pub fn log_tail(&self) -> String {
+        self.service.log_tail()
+    }
+}
+
+fn spawn(config: &std::path::Path, dir: &std::path::Path) -> Service {
+    let mut cmd = Command::new(cache::livekit_server_bin());
+    cmd.arg("--dev")
+        .arg("--bind")
+        .arg("127.0.0.1")
+        .arg("--config")
+        .arg(config);
+    let log = dir.join(format!("livekit-{}.log", std::time::UNIX_EPOCH.elapsed().unwrap().as_nanos()));
+    Service::spawn("livekit-server", cmd, &log, libc::SIGKILL)
+}
+
+fn random_secret() -> String {
+    use rand::distributions::Alphanumeric;
+    use rand::Rng;
+    rand::thread_rng().sample_iter(&Alphanumeric).take(40).map(char::from).collect()
+}

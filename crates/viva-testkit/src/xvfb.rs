@@ -1,0 +1,71 @@
+//! A private X display (Xvfb) for the webview and screenshots.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use crate::process::Service;
+
+pub struct Xvfb {
+    pub display: String,
+    service: Service,
+    _dir: tempfile::TempDir,
+}
+
+impl Xvfb {
+    pub fn start() -> Self {
+        Self::start_with_size(1280, 800)
+    }
+
+    pub fn start_with_size(width: u32, height: u32) -> Self {
+        let dir = tempfile::Builder::new().prefix("viva-xvfb-").tempdir().expect("tempdir");
+        let first = 90 + (std::process::id() % 200);
+        for n in first..first + 100 {
+            if Path::new(&format!("/tmp/.X{n}-lock")).exists()
+                || Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+            {
+                continue;
+            }
+            let mut cmd = Command::new("Xvfb");
+            cmd.arg(format!(":{n}"))
+                .args(["-screen", "0", &format!("{width}x{height}x24")])
+                .args(["-nolisten", "tcp", "-noreset"]);
+            let mut service = Service::spawn("Xvfb", cmd, &dir.path().join(format!("xvfb-{n}.log")), libc::SIGTERM);
+            let socket = format!("/tmp/.X11-unix/X{n}");
+            // Another process may have taken the display between our check and Xvfb's start.
+            let deadline = std::time::Instant::now() + Duration::from_secs(10);
+            loop {
+                if Path::new(&socket).exists() {
+                    return Self {
+                        display: format!(":{n}"),
+                        service,
+                        _dir: dir,
+                    };
+                }
+                if !service.is_running() || std::time::Instant::now() > deadline {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        panic!("could not start Xvfb on any display");
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.service.pid()
+    }
+
+    /// Saves a PNG of the whole screen with ImageMagick's `import`.
+    pub fn screenshot(&self, path: &Path) {
+        let out = Command::new("import")
+            .args(["-display", &self.display, "-window", "root"])
+            .arg(path)
+            .output()
+            .expect("run import (imagemagick)");
+        assert!(
+            out.status.success(),
+            "screenshot failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

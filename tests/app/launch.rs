@@ -1,0 +1,94 @@
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use viva_testkit::Xvfb;
+
+/// The UI's background colour (ui/src/app.css `--bg`); a blank or unstyled webview is white.
+const UI_BACKGROUND: [u8; 3] = [0x0f, 0x17, 0x2a];
+/// The card behind the sign-in content (`--panel`).
+const UI_PANEL: [u8; 3] = [0x1e, 0x29, 0x3b];
+
+struct Rgb {
+    width: usize,
+    height: usize,
+    pixels: Vec<u8>,
+}
+
+fn read_png(path: &Path) -> Rgb {
+    let decoder = png::Decoder::new(std::fs::File::open(path).expect("open screenshot"));
+    let mut reader = decoder.read_info().expect("png header");
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).expect("png frame");
+    let channels = info.color_type.samples();
+    assert!(channels >= 3, "screenshot is not RGB: {:?}", info.color_type);
+    let pixels = buf[..info.buffer_size()]
+        .chunks(channels)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
+    Rgb { width: info.width as usize, height: info.height as usize, pixels }
+}
+
+fn share_of(img: &Rgb, colour: [u8; 3]) -> f64 {
+    let n = img.pixels.chunks(3).filter(|p| p == &colour).count();
+    n as f64 / (img.width * img.height) as f64
+}
+
+fn distinct_colours(img: &Rgb) -> usize {
+    let mut seen = std::collections::HashSet::new();
+    for p in img.pixels.chunks(3) {
+        seen.insert([p[0], p[1], p[2]]);
+    }
+    seen.len()
+}
+
+#[test]
+fn the_app_opens_a_window_that_renders_the_ui() {
+    let xvfb = Xvfb::start();
+    let home = tempfile::tempdir().unwrap();
+    let mut app = Command::new(env!("CARGO_BIN_EXE_viva"))
+        .env("DISPLAY", &xvfb.display)
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the app");
+
+    let shot = viva_testkit::cache::artifacts_dir().join("app-launch.png");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut last = None;
+    loop {
+        if let Ok(Some(status)) = app.try_wait() {
+            let mut err = String::new();
+            use std::io::Read;
+            app.stderr.take().unwrap().read_to_string(&mut err).ok();
+            panic!("the app exited ({status}) before rendering:\n{err}");
+        }
+        xvfb.screenshot(&shot);
+        let img = read_png(&shot);
+        let bg = share_of(&img, UI_BACKGROUND);
+        let panel = share_of(&img, UI_PANEL);
+        let colours = distinct_colours(&img);
+        // Styled background over most of the window, the card, and anti-aliased text.
+        if bg > 0.3 && panel > 0.02 && colours > 50 {
+            break;
+        }
+        last = Some((bg, panel, colours));
+        assert!(
+            Instant::now() < deadline,
+            "the window never showed the styled UI (background {:.2}, panel {:.3}, {} colours); see {}",
+            last.unwrap().0,
+            last.unwrap().1,
+            last.unwrap().2,
+            shot.display()
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    let _ = last;
+    app.kill().ok();
+    app.wait().ok();
+}

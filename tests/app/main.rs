@@ -1,0 +1,3 @@
+//! End-to-end tests of the desktop app binary under a private Xvfb display.
+
+mod launch;
