@@ -13,7 +13,12 @@ use prost_types::{FileDescriptorProto, FileDescriptorSet};
 const FFI_DIR_NAME: &str = "livekit-ffi-1.2.0";
 
 fn main() {
-    for var in ["VIVA_LIVEKIT_FFI_DIR", "VIVA_CACHE_DIR", "XDG_CACHE_HOME", "HOME"] {
+    for var in [
+        "VIVA_LIVEKIT_FFI_DIR",
+        "VIVA_CACHE_DIR",
+        "XDG_CACHE_HOME",
+        "HOME",
+    ] {
         println!("cargo:rerun-if-env-changed={var}");
     }
     let dir = ffi_dir();
@@ -27,7 +32,10 @@ fn main() {
         );
     }
     // Tell the crate where the bootstrap put the library: its last-resort search location.
-    println!("cargo:rustc-env=VIVA_LIVEKIT_FFI_BUILD_DIR={}", dir.display());
+    println!(
+        "cargo:rustc-env=VIVA_LIVEKIT_FFI_BUILD_DIR={}",
+        dir.display()
+    );
 
     let mut files = BTreeMap::new();
     for entry in std::fs::read_dir(&proto_dir).expect("read proto dir") {
@@ -123,13 +131,19 @@ fn serialized_descriptor(source: &str) -> Option<Vec<u8>> {
 }
 
 /// Orders descriptors so that every file follows the files it imports.
-fn dependencies_first(mut files: BTreeMap<String, FileDescriptorProto>) -> Vec<FileDescriptorProto> {
+fn dependencies_first(
+    mut files: BTreeMap<String, FileDescriptorProto>,
+) -> Vec<FileDescriptorProto> {
     let mut done = BTreeSet::new();
     let mut ordered = Vec::new();
     while !files.is_empty() {
         let ready: Vec<String> = files
             .iter()
-            .filter(|(_, fd)| fd.dependency.iter().all(|d| done.contains(d) || !files.contains_key(d)))
+            .filter(|(_, fd)| {
+                fd.dependency
+                    .iter()
+                    .all(|d| done.contains(d) || !files.contains_key(d))
+            })
             .map(|(name, _)| name.clone())
             .collect();
         assert!(!ready.is_empty(), "import cycle among LiveKit descriptors");

@@ -21,12 +21,20 @@ fn read_png(path: &Path) -> Rgb {
     let mut buf = vec![0; reader.output_buffer_size()];
     let info = reader.next_frame(&mut buf).expect("png frame");
     let channels = info.color_type.samples();
-    assert!(channels >= 3, "screenshot is not RGB: {:?}", info.color_type);
+    assert!(
+        channels >= 3,
+        "screenshot is not RGB: {:?}",
+        info.color_type
+    );
     let pixels = buf[..info.buffer_size()]
         .chunks(channels)
         .flat_map(|p| [p[0], p[1], p[2]])
         .collect();
-    Rgb { width: info.width as usize, height: info.height as usize, pixels }
+    Rgb {
+        width: info.width as usize,
+        height: info.height as usize,
+        pixels,
+    }
 }
 
 fn share_of(img: &Rgb, colour: [u8; 3]) -> f64 {

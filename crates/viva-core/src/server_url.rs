@@ -79,16 +79,28 @@ mod tests {
     fn normalises_what_people_type() {
         let url = ServerUrl::parse("  viva.example.com/ ").unwrap();
         assert_eq!(url.to_string(), "https://viva.example.com");
-        assert_eq!(url.join("/api/auth/login"), "https://viva.example.com/api/auth/login");
+        assert_eq!(
+            url.join("/api/auth/login"),
+            "https://viva.example.com/api/auth/login"
+        );
         let local = ServerUrl::parse("http://127.0.0.1:8000/?x=1#y").unwrap();
         assert_eq!(local.join("healthz"), "http://127.0.0.1:8000/healthz");
     }
 
     #[test]
     fn refuses_plain_http_to_remote_hosts_and_other_schemes() {
-        assert_eq!(ServerUrl::parse("http://viva.example.com"), Err(ServerUrlError::InsecureRemote));
-        assert_eq!(ServerUrl::parse("ftp://viva.example.com"), Err(ServerUrlError::Scheme));
+        assert_eq!(
+            ServerUrl::parse("http://viva.example.com"),
+            Err(ServerUrlError::InsecureRemote)
+        );
+        assert_eq!(
+            ServerUrl::parse("ftp://viva.example.com"),
+            Err(ServerUrlError::Scheme)
+        );
         assert_eq!(ServerUrl::parse(""), Err(ServerUrlError::Empty));
-        assert!(matches!(ServerUrl::parse("https://"), Err(ServerUrlError::Invalid(_))));
+        assert!(matches!(
+            ServerUrl::parse("https://"),
+            Err(ServerUrlError::Invalid(_))
+        ));
     }
 }

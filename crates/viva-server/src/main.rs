@@ -4,7 +4,8 @@ use anyhow::Context;
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("VIVA_LOG").unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_env("VIVA_LOG")
+                .unwrap_or_else(|_| "info".into()),
         )
         .init();
     let bind = std::env::var("VIVA_BIND").unwrap_or_else(|_| "127.0.0.1:8000".into());

@@ -29,7 +29,10 @@ impl LiveKitServer {
     }
 
     pub fn start_with(opts: LiveKitOptions) -> Self {
-        let dir = tempfile::Builder::new().prefix("viva-livekit-").tempdir().expect("tempdir");
+        let dir = tempfile::Builder::new()
+            .prefix("viva-livekit-")
+            .tempdir()
+            .expect("tempdir");
         let http_port = ports::free_tcp_port();
         let rtc_tcp_port = ports::free_tcp_port();
         let udp_range = ports::free_udp_range(40);
@@ -70,9 +73,10 @@ impl LiveKitServer {
 
     fn wait_ready(&mut self) {
         let addr = self.http_addr();
-        self.service.wait_until(Duration::from_secs(30), "HTTP / answers OK", || {
-            matches!(process::http_get(addr, "/"), Some((200, _)))
-        });
+        self.service
+            .wait_until(Duration::from_secs(30), "HTTP / answers OK", || {
+                matches!(process::http_get(addr, "/"), Some((200, _)))
+            });
     }
 
     pub fn http_addr(&self) -> SocketAddr {
@@ -114,12 +118,19 @@ fn spawn(config: &std::path::Path, dir: &std::path::Path) -> Service {
         .arg("127.0.0.1")
         .arg("--config")
         .arg(config);
-    let log = dir.join(format!("livekit-{}.log", std::time::UNIX_EPOCH.elapsed().unwrap().as_nanos()));
+    let log = dir.join(format!(
+        "livekit-{}.log",
+        std::time::UNIX_EPOCH.elapsed().unwrap().as_nanos()
+    ));
     Service::spawn("livekit-server", cmd, &log, libc::SIGKILL)
 }
 
 fn random_secret() -> String {
     use rand::distributions::Alphanumeric;
     use rand::Rng;
-    rand::thread_rng().sample_iter(&Alphanumeric).take(40).map(char::from).collect()
+    rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(40)
+        .map(char::from)
+        .collect()
 }

@@ -23,17 +23,25 @@ static NEXT_DB: AtomicU32 = AtomicU32::new(0);
 impl Postgres {
     pub fn start() -> Self {
         let bin = cache::postgres_bin_dir();
-        let dir = tempfile::Builder::new().prefix("viva-pg-").tempdir().expect("tempdir");
+        let dir = tempfile::Builder::new()
+            .prefix("viva-pg-")
+            .tempdir()
+            .expect("tempdir");
         let owner = run_as();
         if let Some((uid, gid)) = owner {
             std::os::unix::fs::chown(dir.path(), Some(uid), Some(gid)).expect("chown pg dir");
         }
         let data = dir.path().join("data");
         let mut initdb = Command::new(bin.join("initdb"));
-        initdb
-            .arg("-D")
-            .arg(&data)
-            .args(["-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--locale=C"]);
+        initdb.arg("-D").arg(&data).args([
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+            "--locale=C",
+        ]);
         as_owner(&mut initdb, owner);
         let out = initdb.output().expect("run initdb");
         assert!(
@@ -50,7 +58,14 @@ impl Postgres {
             .arg(dir.path())
             .args(["-p", &port.to_string()])
             .args(["-c", "listen_addresses=127.0.0.1"])
-            .args(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"])
+            .args([
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+            ])
             .args(["-c", "max_connections=200"]);
         as_owner(&mut cmd, owner);
         // SIGQUIT is PostgreSQL's immediate shutdown: right for a throwaway cluster.
@@ -59,7 +74,15 @@ impl Postgres {
         let isready = bin.join("pg_isready");
         service.wait_until(Duration::from_secs(30), "pg_isready", || {
             Command::new(&isready)
-                .args(["-q", "-h", "127.0.0.1", "-p", &port.to_string(), "-U", "postgres"])
+                .args([
+                    "-q",
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    &port.to_string(),
+                    "-U",
+                    "postgres",
+                ])
                 .status()
                 .map(|s| s.success())
                 .unwrap_or(false)
@@ -78,13 +101,36 @@ impl Postgres {
 
     /// Creates a fresh, empty database and returns its URL.
     pub fn fresh_database(&self) -> String {
-        let name = format!("viva_test_{}_{}", std::process::id(), NEXT_DB.fetch_add(1, Ordering::Relaxed));
+        let name = format!(
+            "viva_test_{}_{}",
+            std::process::id(),
+            NEXT_DB.fetch_add(1, Ordering::Relaxed)
+        );
         let out = Command::new(cache::postgres_bin_dir().join("psql"))
-            .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", "postgres", "-d", "postgres"])
-            .args(["-v", "ON_ERROR_STOP=1", "-q", "-c", &format!("CREATE DATABASE {name}")])
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                "postgres",
+                "-d",
+                "postgres",
+            ])
+            .args([
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-q",
+                "-c",
+                &format!("CREATE DATABASE {name}"),
+            ])
             .output()
             .expect("run psql");
-        assert!(out.status.success(), "CREATE DATABASE: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "CREATE DATABASE: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         format!("postgres://postgres@127.0.0.1:{}/{name}", self.port)
     }
 }

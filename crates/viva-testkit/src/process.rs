@@ -65,7 +65,11 @@ impl Service {
     /// Panics with the log if the process has already exited.
     pub fn assert_running(&mut self) {
         if let Ok(Some(status)) = self.child.try_wait() {
-            panic!("{} exited early ({status}); log:\n{}", self.name, self.log_tail());
+            panic!(
+                "{} exited early ({status}); log:\n{}",
+                self.name,
+                self.log_tail()
+            );
         }
     }
 
@@ -78,7 +82,11 @@ impl Service {
                 return;
             }
             if Instant::now() > deadline {
-                panic!("{} not ready ({what}) after {timeout:?}; log:\n{}", self.name, self.log_tail());
+                panic!(
+                    "{} not ready ({what}) after {timeout:?}; log:\n{}",
+                    self.name,
+                    self.log_tail()
+                );
             }
             std::thread::sleep(Duration::from_millis(25));
         }
@@ -127,6 +135,9 @@ pub fn http_get(addr: SocketAddr, path: &str) -> Option<(u16, String)> {
     let mut buf = String::new();
     stream.read_to_string(&mut buf).ok()?;
     let status = buf.split_whitespace().nth(1)?.parse().ok()?;
-    let body = buf.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    let body = buf
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
     Some((status, body))
 }

@@ -15,15 +15,34 @@ pub struct Redis {
 
 impl Redis {
     pub fn start() -> Self {
-        let dir = tempfile::Builder::new().prefix("viva-redis-").tempdir().expect("tempdir");
+        let dir = tempfile::Builder::new()
+            .prefix("viva-redis-")
+            .tempdir()
+            .expect("tempdir");
         let port = ports::free_tcp_port();
         let mut cmd = Command::new("redis-server");
-        cmd.args(["--bind", "127.0.0.1", "--port", &port.to_string(), "--save", "", "--appendonly", "no"])
-            .arg("--dir")
-            .arg(dir.path());
-        let mut service = Service::spawn("redis-server", cmd, &dir.path().join("redis.log"), libc::SIGKILL);
+        cmd.args([
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
+        .arg("--dir")
+        .arg(dir.path());
+        let mut service = Service::spawn(
+            "redis-server",
+            cmd,
+            &dir.path().join("redis.log"),
+            libc::SIGKILL,
+        );
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
-        service.wait_until(Duration::from_secs(15), "PING answers PONG", || ping(addr).is_some());
+        service.wait_until(Duration::from_secs(15), "PING answers PONG", || {
+            ping(addr).is_some()
+        });
         Self {
             port,
             _service: service,

@@ -18,7 +18,10 @@ impl Xvfb {
     }
 
     pub fn start_with_size(width: u32, height: u32) -> Self {
-        let dir = tempfile::Builder::new().prefix("viva-xvfb-").tempdir().expect("tempdir");
+        let dir = tempfile::Builder::new()
+            .prefix("viva-xvfb-")
+            .tempdir()
+            .expect("tempdir");
         let first = 90 + (std::process::id() % 200);
         for n in first..first + 100 {
             if Path::new(&format!("/tmp/.X{n}-lock")).exists()
@@ -30,7 +33,12 @@ impl Xvfb {
             cmd.arg(format!(":{n}"))
                 .args(["-screen", "0", &format!("{width}x{height}x24")])
                 .args(["-nolisten", "tcp", "-noreset"]);
-            let mut service = Service::spawn("Xvfb", cmd, &dir.path().join(format!("xvfb-{n}.log")), libc::SIGTERM);
+            let mut service = Service::spawn(
+                "Xvfb",
+                cmd,
+                &dir.path().join(format!("xvfb-{n}.log")),
+                libc::SIGTERM,
+            );
             let socket = format!("/tmp/.X11-unix/X{n}");
             // Another process may have taken the display between our check and Xvfb's start.
             let deadline = std::time::Instant::now() + Duration::from_secs(10);

@@ -13,5 +13,8 @@ fn dropping_the_guard_stops_redis() {
     let redis = Redis::start();
     let addr: SocketAddr = redis.address().parse().unwrap();
     drop(redis);
-    assert!(viva_testkit::redis::ping(addr).is_none(), "redis still answers after drop");
+    assert!(
+        viva_testkit::redis::ping(addr).is_none(),
+        "redis still answers after drop"
+    );
 }
