@@ -55,8 +55,7 @@ pub(crate) type EventCallback = unsafe extern "C" fn(*const u8, usize);
 pub struct FfiLibrary {
     path: PathBuf,
     pub(crate) initialize: unsafe extern "C" fn(EventCallback, bool, *const c_char, *const c_char),
-    pub(crate) request:
-        unsafe extern "C" fn(*const u8, usize, *mut *const u8, *mut usize) -> u64,
+    pub(crate) request: unsafe extern "C" fn(*const u8, usize, *mut *const u8, *mut usize) -> u64,
     pub(crate) drop_handle: unsafe extern "C" fn(u64) -> bool,
     pub(crate) dispose: unsafe extern "C" fn(),
     build_version: unsafe extern "C" fn(*mut RustCallStatus) -> RustBuffer,
@@ -66,7 +65,9 @@ pub struct FfiLibrary {
 
 impl std::fmt::Debug for FfiLibrary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FfiLibrary").field("path", &self.path).finish()
+        f.debug_struct("FfiLibrary")
+            .field("path", &self.path)
+            .finish()
     }
 }
 
@@ -100,7 +101,11 @@ impl FfiLibrary {
         match paths.iter().find(|p| p.is_file()) {
             Some(p) => Self::load(p),
             None => Err(LibraryError::NotFound(
-                paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
+                paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
             )),
         }
     }
@@ -130,7 +135,8 @@ impl FfiLibrary {
                 unsafe { std::mem::transmute::<*const c_void, _>(raw) }
             }};
         }
-        let contract: unsafe extern "C" fn() -> u32 = sym!("ffi_livekit_ffi_uniffi_contract_version");
+        let contract: unsafe extern "C" fn() -> u32 =
+            sym!("ffi_livekit_ffi_uniffi_contract_version");
         // SAFETY: takes no arguments, returns an integer.
         let found = unsafe { contract() };
         if found != UNIFFI_CONTRACT_VERSION {
@@ -228,10 +234,12 @@ mod tests {
         use crate::proto::{ffi_request, FfiRequest, LocalTrackMuteRequest};
         use prost::Message;
         let req = FfiRequest {
-            message: Some(ffi_request::Message::LocalTrackMute(LocalTrackMuteRequest {
-                track_handle: 7,
-                mute: true,
-            })),
+            message: Some(ffi_request::Message::LocalTrackMute(
+                LocalTrackMuteRequest {
+                    track_handle: 7,
+                    mute: true,
+                },
+            )),
         };
         let bytes = req.encode_to_vec();
         assert_eq!(FfiRequest::decode(bytes.as_slice()).unwrap(), req);
