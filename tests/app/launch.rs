@@ -68,7 +68,6 @@ fn the_app_opens_a_window_that_renders_the_ui() {
 
     let shot = viva_testkit::cache::artifacts_dir().join("app-launch.png");
     let deadline = Instant::now() + Duration::from_secs(60);
-    let mut last = None;
     loop {
         if let Ok(Some(status)) = app.try_wait() {
             let mut err = String::new();
@@ -85,18 +84,14 @@ fn the_app_opens_a_window_that_renders_the_ui() {
         if bg > 0.3 && panel > 0.02 && colours > 50 {
             break;
         }
-        last = Some((bg, panel, colours));
         assert!(
             Instant::now() < deadline,
-            "the window never showed the styled UI (background {:.2}, panel {:.3}, {} colours); see {}",
-            last.unwrap().0,
-            last.unwrap().1,
-            last.unwrap().2,
+            "the window never showed the styled UI (background {bg:.2}, panel {panel:.3}, \
+             {colours} colours); see {}",
             shot.display()
         );
         std::thread::sleep(Duration::from_millis(250));
     }
-    let _ = last;
     app.kill().ok();
     app.wait().ok();
 }

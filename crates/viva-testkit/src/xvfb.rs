@@ -63,11 +63,12 @@ impl Xvfb {
         self.service.pid()
     }
 
-    /// Saves a PNG of the whole screen with ImageMagick's `import`.
+    /// Saves a PNG of the whole screen with ImageMagick's `import`, always 8-bit RGB (an
+    /// all-black screen would otherwise come out as greyscale).
     pub fn screenshot(&self, path: &Path) {
         let out = Command::new("import")
             .args(["-display", &self.display, "-window", "root"])
-            .arg(path)
+            .arg(format!("PNG24:{}", path.display()))
             .output()
             .expect("run import (imagemagick)");
         assert!(
