@@ -1,23 +1,42 @@
 //! viva-server: the bundled backend. Holds the LiveKit secret, mints tokens, manages rooms,
 //! stores interviews and feedback.
 
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod domain;
 pub mod error;
+pub mod extract;
+pub mod livekit;
+pub mod metrics;
 pub mod routes;
+pub mod secret;
+pub mod session;
+pub mod state;
+pub mod store;
 
 use std::net::SocketAddr;
 
-/// Builds the HTTP application.
-pub fn app() -> axum::Router {
-    routes::router()
+pub use config::Config;
+pub use state::AppState;
+pub use store::Store;
+
+/// Builds the HTTP application over `state`.
+pub fn app(state: AppState) -> axum::Router {
+    routes::router(state)
 }
 
-/// Serves `app()` on `listener` until the process is told to stop.
-pub async fn serve(listener: tokio::net::TcpListener) -> anyhow::Result<()> {
+/// Serves the app on `listener` until SIGINT/SIGTERM, with client addresses available to
+/// handlers (login throttling).
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> anyhow::Result<()> {
     let addr: SocketAddr = listener.local_addr()?;
     tracing::info!(%addr, "viva-server listening");
-    axum::serve(listener, app())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     Ok(())
 }
 

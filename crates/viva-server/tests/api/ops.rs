@@ -1,20 +1,50 @@
-use crate::spawn_app;
+use crate::TestApp;
+use viva_server::routes::openapi::ROUTES;
 
 #[tokio::test]
-async fn healthz_answers_ok() {
-    let base = spawn_app().await;
-    let res = reqwest::get(format!("{base}/healthz")).await.unwrap();
-    assert_eq!(res.status(), 200);
-    let body: serde_json::Value = res.json().await.unwrap();
-    assert_eq!(body["status"], "ok");
+async fn health_readiness_and_metrics_answer() {
+    let app = TestApp::start().await;
+    let (s, body) = app.get("/healthz", None).await;
+    assert_eq!((s.as_u16(), body["status"].as_str()), (200, Some("ok")));
+    let (s, body) = app.get("/readyz", None).await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(body["database"], true);
+    let (s, body) = app.get("/metrics", None).await;
+    assert_eq!(s, 200);
+    let text = body.as_str().expect("metrics are text");
+    assert!(
+        text.contains("viva_http_responses_total{class=\"2xx\"}"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
-async fn unknown_paths_get_404_in_the_error_shape() {
-    let base = spawn_app().await;
-    let res = reqwest::get(format!("{base}/api/nope")).await.unwrap();
-    assert_eq!(res.status(), 404);
-    let body: viva_api::ErrorBody = res.json().await.expect("documented error shape");
-    assert_eq!(body.status_code, 404);
-    assert_eq!(body.error, "Not Found");
+async fn every_documented_route_is_served() {
+    let app = TestApp::start().await;
+    let (s, doc) = app.get("/api/openapi.json", None).await;
+    assert_eq!(s, 200);
+    assert_eq!(doc["openapi"], "3.1.0");
+    for route in ROUTES {
+        assert!(
+            doc["paths"][route.path][route.method].is_object(),
+            "{} {} missing from the document",
+            route.method,
+            route.path
+        );
+        let path = route
+            .path
+            .replace("{id}", "00000000-0000-4000-8000-000000000000");
+        let method = reqwest::Method::from_bytes(route.method.to_uppercase().as_bytes()).unwrap();
+        let (status, body) = app.request(method, &path, None, None).await;
+        // The router's fallback says "No such endpoint"; anything else means it is routed.
+        assert!(
+            !(status == 404 && body["message"][0] == "No such endpoint") && status != 405,
+            "{} {} is documented but not served ({status})",
+            route.method,
+            route.path
+        );
+    }
+    let (s, page) = app.get("/api/docs", None).await;
+    assert_eq!(s, 200);
+    assert!(page.as_str().unwrap().contains("/api/openapi.json"));
 }

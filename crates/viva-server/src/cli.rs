@@ -1,0 +1,278 @@
+//! The `viva-server` command line: serve (default), migrate, user create, demo.
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::auth::hash_password;
+use crate::domain::{InterviewStatus, InterviewType, Role};
+use crate::store::{NewInterview, NewUser, Store, StoreError};
+
+#[derive(Debug, Parser)]
+#[command(name = "viva-server", version, about = "The Viva backend")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Create demo users and interviews (idempotent) and print their logins.
+    Demo,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user.
+    Create {
+        #[arg(long)]
+        username: String,
+        /// At least 8 characters. Prefer --password-stdin: arguments show in `ps`.
+        #[arg(long, required_unless_present = "password_stdin")]
+        password: Option<String>,
+        /// Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        #[arg(long)]
+        staff: bool,
+        #[arg(long)]
+        superuser: bool,
+        /// E.164, e.g. +971501234567.
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Interviewer,
+    Candidate,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Self {
+        match r {
+            RoleArg::Interviewer => Role::Interviewer,
+            RoleArg::Candidate => Role::Candidate,
+        }
+    }
+}
+
+/// Checks an E.164 number: '+', then 8 to 15 digits, no leading zero.
+pub fn valid_e164(phone: &str) -> bool {
+    let Some(digits) = phone.strip_prefix('+') else {
+        return false;
+    };
+    (8..=15).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && !digits.starts_with('0')
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn create_user(
+    store: &Store,
+    username: &str,
+    password: &str,
+    role: Role,
+    staff: bool,
+    superuser: bool,
+    phone: Option<String>,
+    email: Option<String>,
+    display_name: Option<String>,
+) -> anyhow::Result<crate::store::User> {
+    let username = username.trim();
+    anyhow::ensure!(
+        !username.is_empty() && username.len() <= 150,
+        "username must be 1-150 characters"
+    );
+    if let Some(p) = &phone {
+        anyhow::ensure!(valid_e164(p), "phone must be E.164, e.g. +971501234567");
+    }
+    let hash = hash_password(password)?;
+    Ok(store
+        .create_user(NewUser {
+            username: username.to_owned(),
+            display_name: display_name.unwrap_or_else(|| username.to_owned()),
+            email,
+            phone,
+            password_hash: hash,
+            role,
+            is_staff: staff,
+            is_superuser: superuser,
+        })
+        .await?)
+}
+
+/// A demo login: fixed, documented, for local use only.
+pub struct DemoUser {
+    pub username: &'static str,
+    pub password: &'static str,
+    pub display_name: &'static str,
+    pub role: Role,
+    pub staff: bool,
+    pub superuser: bool,
+    pub phone: Option<&'static str>,
+}
+
+pub const DEMO_USERS: &[DemoUser] = &[
+    DemoUser {
+        username: "interviewer",
+        password: "viva-interviewer",
+        display_name: "Dana Reyes",
+        role: Role::Interviewer,
+        staff: false,
+        superuser: false,
+        phone: None,
+    },
+    DemoUser {
+        username: "interviewer2",
+        password: "viva-interviewer2",
+        display_name: "Lee Okafor",
+        role: Role::Interviewer,
+        staff: false,
+        superuser: false,
+        phone: None,
+    },
+    DemoUser {
+        username: "candidate",
+        password: "viva-candidate",
+        display_name: "Sam Haddad",
+        role: Role::Candidate,
+        staff: false,
+        superuser: false,
+        phone: Some("+971501234567"),
+    },
+    DemoUser {
+        username: "hr",
+        password: "viva-hr-staff",
+        display_name: "Robin Hale (HR)",
+        role: Role::Interviewer,
+        staff: true,
+        superuser: false,
+        phone: None,
+    },
+    DemoUser {
+        username: "admin",
+        password: "viva-admin-pass",
+        display_name: "Platform Admin",
+        role: Role::Interviewer,
+        staff: true,
+        superuser: true,
+        phone: None,
+    },
+];
+
+/// Creates the demo users (skipping existing ones) and, once, the demo interviews.
+pub async fn demo(store: &Store) -> anyhow::Result<()> {
+    for u in DEMO_USERS {
+        if store.user_by_username(u.username).await?.is_some() {
+            continue;
+        }
+        match create_user(
+            store,
+            u.username,
+            u.password,
+            u.role,
+            u.staff,
+            u.superuser,
+            u.phone.map(str::to_owned),
+            None,
+            Some(u.display_name.to_owned()),
+        )
+        .await
+        {
+            Ok(_) => {}
+            // Another process created it between our check and insert: fine.
+            Err(e)
+                if matches!(
+                    e.downcast_ref::<StoreError>(),
+                    Some(StoreError::Conflict(_))
+                ) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let candidate = store
+        .user_by_username("candidate")
+        .await?
+        .expect("created above");
+    let interviewer = store
+        .user_by_username("interviewer")
+        .await?
+        .expect("created above");
+    if store.interviews_for(Some(candidate.id)).await?.is_empty() {
+        let now = chrono::Utc::now().timestamp_millis();
+        for (topic, status, offset_min, kind) in [
+            (
+                "Backend Engineer Interview",
+                InterviewStatus::Accepted,
+                10,
+                InterviewType::Technical,
+            ),
+            (
+                "System Design Follow-up",
+                InterviewStatus::Pending,
+                24 * 60,
+                InterviewType::Technical,
+            ),
+            (
+                "Culture & Values Chat",
+                InterviewStatus::Accepted,
+                3 * 60,
+                InterviewType::Behavioral,
+            ),
+        ] {
+            store
+                .create_interview(NewInterview {
+                    sender_id: candidate.id,
+                    receiver_id: interviewer.id,
+                    topic: topic.into(),
+                    status,
+                    scheduled_time_ms: now + offset_min * 60_000,
+                    duration_minutes: 60,
+                    interview_type: kind,
+                    application_id: None,
+                })
+                .await?;
+        }
+    }
+    println!("Demo logins (local use only):");
+    println!("  {:<14} {:<20} who", "username", "password");
+    for u in DEMO_USERS {
+        let who = if u.superuser {
+            "superuser"
+        } else if u.staff {
+            "staff (HR)"
+        } else {
+            u.role.as_str()
+        };
+        println!("  {:<14} {:<20} {who}", u.username, u.password);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn e164_numbers() {
+        assert!(valid_e164("+971501234567"));
+        assert!(!valid_e164("971501234567"));
+        assert!(!valid_e164("+0123456789"));
+        assert!(!valid_e164("+97150abc4567"));
+        assert!(!valid_e164("+1234"));
+    }
+}

@@ -1,0 +1,112 @@
+//! The domain vocabulary: roles, statuses and the identities the server derives.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(text: &str) -> Option<Self> {
+                match text { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+text_enum!(
+    /// What a user is: interviewers receive interviews; candidates request them.
+    Role { Interviewer = "interviewer", Candidate = "candidate" }
+);
+
+text_enum!(InterviewStatus {
+    Pending = "pending",
+    Accepted = "accepted",
+    InProgress = "in_progress",
+    Completed = "completed",
+    Cancelled = "cancelled",
+    Declined = "declined",
+});
+
+text_enum!(InterviewType {
+    Technical = "TECHNICAL",
+    Behavioral = "BEHAVIORAL",
+    AiScreening = "AI_SCREENING",
+    Final = "FINAL",
+    Custom = "CUSTOM",
+});
+
+text_enum!(RoomStatus { Created = "created", Active = "active", Ended = "ended" });
+
+text_enum!(FeedbackKind { Interviewer = "interviewer", Candidate = "candidate" });
+
+/// The LiveKit identity of a signed-in user. Derived, never chosen by a client.
+pub fn user_identity(user_id: Uuid) -> String {
+    format!("user-{user_id}")
+}
+
+/// The LiveKit room of an interview.
+pub fn interview_room_name(interview_id: Uuid) -> String {
+    format!("interview-{interview_id}")
+}
+
+/// Milliseconds since the Unix epoch: the storage format of every timestamp.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// RFC 3339 with a `Z`, as the seeds show timestamps.
+pub fn ms_to_rfc3339(ms: i64) -> String {
+    chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enums_round_trip_through_their_wire_text() {
+        for s in InterviewStatus::ALL {
+            assert_eq!(InterviewStatus::parse(s.as_str()), Some(*s));
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+        }
+        assert_eq!(
+            InterviewType::parse("AI_SCREENING"),
+            Some(InterviewType::AiScreening)
+        );
+        assert_eq!(Role::parse("admin"), None);
+    }
+
+    #[test]
+    fn identities_follow_the_documented_formats() {
+        let id = Uuid::parse_str("98765432-10ab-cdef-0123-456789abcdef").unwrap();
+        assert_eq!(
+            user_identity(id),
+            "user-98765432-10ab-cdef-0123-456789abcdef"
+        );
+        assert_eq!(
+            interview_room_name(id),
+            "interview-98765432-10ab-cdef-0123-456789abcdef"
+        );
+        assert_eq!(ms_to_rfc3339(0), "1970-01-01T00:00:00.000Z");
+    }
+}

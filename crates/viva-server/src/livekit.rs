@@ -1,0 +1,214 @@
+//! Everything viva-server asks of LiveKit: RoomService calls and join tokens. The API
+//! secret lives here and nowhere else; clients only ever see tokens signed with it.
+
+use std::time::Duration;
+
+use livekit_api::access_token::{AccessToken, VideoGrants};
+use livekit_api::services::room::{CreateRoomOptions, RoomClient};
+use livekit_api::services::{ServerError, ServerErrorCode, ServiceError};
+use livekit_protocol as proto;
+
+use crate::config::LiveKitConfig;
+use crate::error::ApiError;
+
+pub use proto::{ParticipantInfo, TrackType};
+
+/// What a join token allows. Built by the server from the caller's role, never from input.
+#[derive(Debug, Clone)]
+pub struct JoinGrant {
+    pub room: String,
+    pub identity: String,
+    pub name: String,
+    /// Only the interview's interviewer is room admin.
+    pub room_admin: bool,
+    pub can_publish: bool,
+    pub ttl: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct IssuedToken {
+    pub token: String,
+    pub jti: String,
+    pub expires_at_ms: i64,
+}
+
+pub struct LiveKit {
+    config: LiveKitConfig,
+    client: Option<RoomClient>,
+}
+
+impl std::fmt::Debug for LiveKit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiveKit")
+            .field("config", &self.config)
+            .finish()
+    }
+}
+
+fn not_configured() -> ApiError {
+    ApiError::unavailable("LiveKit service not configured properly")
+}
+
+fn is_not_found(e: &ServiceError) -> bool {
+    matches!(e, ServiceError::Twirp(ServerError::Twirp(c)) if c.code == ServerErrorCode::NOT_FOUND)
+}
+
+impl LiveKit {
+    pub fn new(config: LiveKitConfig) -> Self {
+        let client = config.configured().then(|| {
+            RoomClient::with_api_key(&config.api_url, &config.api_key, config.api_secret.expose())
+                .with_request_timeout(Duration::from_secs(5))
+        });
+        Self { config, client }
+    }
+
+    pub fn config(&self) -> &LiveKitConfig {
+        &self.config
+    }
+
+    fn client(&self) -> Result<&RoomClient, ApiError> {
+        self.client.as_ref().ok_or_else(not_configured)
+    }
+
+    /// Creates the room, or finds it: LiveKit's CreateRoom returns the existing room.
+    pub async fn ensure_room(
+        &self,
+        name: &str,
+        empty_timeout: u32,
+        max_participants: u32,
+    ) -> Result<proto::Room, ApiError> {
+        self.client()?
+            .create_room(
+                name,
+                CreateRoomOptions {
+                    empty_timeout,
+                    max_participants,
+                    ..Default::default()
+                },
+            )
+            .await
+            .map_err(ApiError::upstream)
+    }
+
+    /// The participants connected now; a room LiveKit does not know has none.
+    pub async fn participants(&self, room: &str) -> Result<Vec<ParticipantInfo>, ApiError> {
+        match self.client()?.list_participants(room).await {
+            Ok(list) => Ok(list),
+            Err(e) if is_not_found(&e) => Ok(Vec::new()),
+            Err(e) => Err(ApiError::upstream(e)),
+        }
+    }
+
+    /// Mutes or unmutes the participant's published tracks of the given kinds. Returns how
+    /// many tracks changed; `None` when the participant is not in the room.
+    pub async fn set_muted(
+        &self,
+        room: &str,
+        identity: &str,
+        kinds: &[TrackType],
+        muted: bool,
+    ) -> Result<Option<usize>, ApiError> {
+        let client = self.client()?;
+        let participant = match client.get_participant(room, identity).await {
+            Ok(p) => p,
+            Err(e) if is_not_found(&e) => return Ok(None),
+            Err(e) => return Err(ApiError::upstream(e)),
+        };
+        let mut changed = 0;
+        for track in participant.tracks {
+            let kind = TrackType::try_from(track.r#type).unwrap_or(TrackType::Data);
+            if !kinds.contains(&kind) || track.muted == muted {
+                continue;
+            }
+            client
+                .mute_published_track(room, identity, &track.sid, muted)
+                .await
+                .map_err(|e| {
+                    if matches!(&e, ServiceError::Twirp(ServerError::Twirp(c)) if c.code == ServerErrorCode::PERMISSION_DENIED || c.code == ServerErrorCode::FAILED_PRECONDITION) {
+                        ApiError::conflict(format!("LiveKit refused to change the track: {e}"))
+                    } else {
+                        ApiError::upstream(e)
+                    }
+                })?;
+            changed += 1;
+        }
+        Ok(Some(changed))
+    }
+
+    /// Removes the participant. Returns false when it was not in the room.
+    pub async fn remove(&self, room: &str, identity: &str) -> Result<bool, ApiError> {
+        match self.client()?.remove_participant(room, identity).await {
+            Ok(()) => Ok(true),
+            Err(e) if is_not_found(&e) => Ok(false),
+            Err(e) => Err(ApiError::upstream(e)),
+        }
+    }
+
+    /// Deletes the room, disconnecting everyone. A room LiveKit does not know is fine.
+    pub async fn delete_room(&self, room: &str) -> Result<(), ApiError> {
+        match self.client()?.delete_room(room).await {
+            Ok(()) => Ok(()),
+            Err(e) if is_not_found(&e) => Ok(()),
+            Err(e) => Err(ApiError::upstream(e)),
+        }
+    }
+
+    pub async fn list_rooms(&self) -> Result<Vec<proto::Room>, ApiError> {
+        self.client()?
+            .list_rooms(Vec::new())
+            .await
+            .map_err(ApiError::upstream)
+    }
+
+    /// True when LiveKit answers an authenticated request.
+    pub async fn healthy(&self) -> bool {
+        match &self.client {
+            Some(c) => c.list_rooms(Vec::new()).await.is_ok(),
+            None => false,
+        }
+    }
+
+    /// Mints a join token for exactly one room with minimal grants: no room creation or
+    /// listing, no recording, and no updating one's own metadata.
+    pub fn join_token(&self, grant: &JoinGrant) -> Result<IssuedToken, ApiError> {
+        if !self.config.configured() {
+            return Err(not_configured());
+        }
+        // Our audit id for the issued_tokens table; the token itself is never stored.
+        let jti = uuid::Uuid::new_v4().to_string();
+        let now_ms = chrono::Utc::now().timestamp_millis();
+        let sources = if grant.can_publish {
+            vec![
+                "camera".to_owned(),
+                "microphone".to_owned(),
+                "screen_share".to_owned(),
+                "screen_share_audio".to_owned(),
+            ]
+        } else {
+            Vec::new()
+        };
+        let token =
+            AccessToken::with_api_key(&self.config.api_key, self.config.api_secret.expose())
+                .with_identity(&grant.identity)
+                .with_name(&grant.name)
+                .with_ttl(grant.ttl)
+                .with_grants(VideoGrants {
+                    room_join: true,
+                    room: grant.room.clone(),
+                    room_admin: grant.room_admin,
+                    can_publish: Some(grant.can_publish),
+                    can_subscribe: Some(true),
+                    can_publish_data: Some(true),
+                    can_publish_sources: sources,
+                    can_update_own_metadata: Some(false),
+                    ..Default::default()
+                })
+                .to_jwt()
+                .map_err(ApiError::internal)?;
+        Ok(IssuedToken {
+            token,
+            jti,
+            expires_at_ms: now_ms + grant.ttl.as_millis() as i64,
+        })
+    }
+}

@@ -1,0 +1,198 @@
+use axum::extract::State;
+use axum::http::HeaderMap;
+use std::sync::atomic::Ordering;
+use uuid::Uuid;
+use viva_api::auth::{LoginRequest, Me, MessageResponse, RefreshRequest, TokenPair};
+
+use super::ClientIp;
+use crate::auth::{random_token, token_hash, verify_password};
+use crate::domain::{ms_to_rfc3339, now_ms};
+use crate::error::ApiError;
+use crate::extract::Json;
+use crate::session::CurrentUser;
+use crate::state::AppState;
+use crate::store::{RefreshOutcome, User};
+
+/// A valid argon2id hash of a random password: unknown usernames are checked against it so
+/// that "no such user" and "wrong password" take the same time.
+static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    crate::auth::hash_password(&random_token(16)).expect("hash a random password")
+});
+
+pub async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Json(body): Json<LoginRequest>,
+) -> Result<Json<TokenPair>, ApiError> {
+    let username = body.username.unwrap_or_default().trim().to_owned();
+    let password = body.password.unwrap_or_default();
+    let mut problems = Vec::new();
+    if username.is_empty() {
+        problems.push("username should not be empty".to_owned());
+    }
+    if password.is_empty() {
+        problems.push("password should not be empty".to_owned());
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::validation(problems));
+    }
+
+    // Failed attempts are counted per username and per address, in the database so the
+    // limit holds across server nodes. Only failures count: a user who signs in correctly
+    // is never locked out by their own successes.
+    let window_ms = state.config.login_window.as_millis() as i64;
+    let limit = state.config.login_attempts_per_window;
+    let now = now_ms();
+    let user_bucket = format!("login:user:{}", username.to_lowercase());
+    let ip_bucket = format!("login:ip:{ip}");
+    let retry_after = ((window_ms - now.rem_euclid(window_ms)) / 1000) as u64;
+    if state
+        .store
+        .rate_limit_count(&user_bucket, window_ms, now)
+        .await?
+        >= limit
+        || state
+            .store
+            .rate_limit_count(&ip_bucket, window_ms, now)
+            .await?
+            >= limit * 5
+    {
+        state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
+        return Err(ApiError::too_many_requests(retry_after));
+    }
+
+    let user = state.store.user_by_username(&username).await?;
+    let stored = user
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(|| DUMMY_HASH.clone());
+    // argon2 takes tens of milliseconds of CPU: keep it off the async workers.
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
+        .await
+        .map_err(ApiError::internal)?;
+    match user {
+        Some(user) if ok => {
+            state.store.rate_limit_clear(&user_bucket).await?;
+            Ok(Json(issue_pair(&state, &user, Uuid::new_v4()).await?))
+        }
+        _ => {
+            state
+                .store
+                .rate_limit_hit(&user_bucket, window_ms, now)
+                .await?;
+            state
+                .store
+                .rate_limit_hit(&ip_bucket, window_ms, now)
+                .await?;
+            state.metrics.logins_failed.fetch_add(1, Ordering::Relaxed);
+            Err(ApiError::unauthorized("Invalid username or password"))
+        }
+    }
+}
+
+pub async fn refresh(
+    State(state): State<AppState>,
+    Json(body): Json<RefreshRequest>,
+) -> Result<Json<TokenPair>, ApiError> {
+    let token = body.refresh_token.unwrap_or_default();
+    if token.is_empty() {
+        return Err(ApiError::validation(vec![
+            "refresh_token should not be empty".into(),
+        ]));
+    }
+    match state.store.use_refresh_token(&token_hash(&token)).await? {
+        RefreshOutcome::Rotated { user_id, family_id } => {
+            let user = state
+                .store
+                .user_by_id(user_id)
+                .await?
+                .ok_or_else(|| ApiError::unauthorized("Invalid refresh token"))?;
+            Ok(Json(issue_pair(&state, &user, family_id).await?))
+        }
+        RefreshOutcome::Reused => {
+            tracing::warn!("refresh token reused: session family revoked");
+            Err(ApiError::unauthorized(
+                "Refresh token was already used; this session has been signed out for safety",
+            ))
+        }
+        RefreshOutcome::Invalid => Err(ApiError::unauthorized("Invalid or expired refresh token")),
+    }
+}
+
+/// Ends the session: with a bearer token, its family; with a refresh token in the body,
+/// that token's family. Either way every token of the session stops working.
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    user: Option<CurrentUser>,
+    body: axum::body::Bytes,
+) -> Result<Json<MessageResponse>, ApiError> {
+    // The body is optional here, so it is parsed by hand rather than by the extractor.
+    let body: Option<RefreshRequest> = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        Some(
+            serde_json::from_slice(&body)
+                .map_err(|e| ApiError::bad_request(format!("Malformed JSON: {e}")))?,
+        )
+    };
+    let mut ended = false;
+    if let Some(user) = user {
+        state.store.revoke_refresh_family(user.family_id).await?;
+        ended = true;
+    }
+    if let Some(RefreshRequest {
+        refresh_token: Some(t),
+    }) = body
+    {
+        ended |= state
+            .store
+            .revoke_refresh_family_of(&token_hash(&t))
+            .await?;
+    }
+    if !ended {
+        let message = if headers.contains_key(axum::http::header::AUTHORIZATION) {
+            "Invalid or expired access token"
+        } else {
+            "Authentication credentials were not provided"
+        };
+        return Err(ApiError::unauthorized(message));
+    }
+    Ok(Json(MessageResponse {
+        message: "Signed out".into(),
+    }))
+}
+
+pub async fn me(user: CurrentUser) -> Json<Me> {
+    let u = user.user;
+    Json(Me {
+        id: u.id.to_string(),
+        username: u.username,
+        display_name: u.display_name,
+        role: u.role.to_string(),
+        is_staff: u.is_staff,
+        is_superuser: u.is_superuser,
+    })
+}
+
+async fn issue_pair(state: &AppState, user: &User, family_id: Uuid) -> Result<TokenPair, ApiError> {
+    let now = chrono::Utc::now();
+    let access_ttl = state.config.access_token_ttl.as_secs() as i64;
+    let refresh = random_token(32);
+    state
+        .store
+        .insert_refresh_token(
+            &token_hash(&refresh),
+            family_id,
+            user.id,
+            now.timestamp_millis() + state.config.refresh_token_ttl.as_millis() as i64,
+        )
+        .await?;
+    Ok(TokenPair {
+        access_token: state
+            .tokens
+            .issue(user.id, family_id, now.timestamp(), access_ttl),
+        refresh_token: refresh,
+        expires_at: ms_to_rfc3339(now.timestamp_millis() + access_ttl * 1000),
+    })
+}

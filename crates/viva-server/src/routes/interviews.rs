@@ -1,0 +1,333 @@
+use axum::extract::State;
+use axum::http::StatusCode;
+use uuid::Uuid;
+use viva_api::interviews::{CreateInterview, Interview as InterviewDto, UserSummary};
+
+use crate::domain::{
+    interview_room_name, ms_to_rfc3339, FeedbackKind, InterviewStatus, InterviewType, Role,
+};
+use crate::error::ApiError;
+use crate::extract::{Json, Path};
+use crate::session::CurrentUser;
+use crate::state::AppState;
+use crate::store::{Interview, NewInterview, User};
+
+/// The two sides of an interview.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The receiver: runs the room.
+    Interviewer,
+    /// The sender: asked for the interview.
+    Candidate,
+}
+
+pub fn side_of(interview: &Interview, user_id: Uuid) -> Option<Side> {
+    if interview.receiver_id == user_id {
+        Some(Side::Interviewer)
+    } else if interview.sender_id == user_id {
+        Some(Side::Candidate)
+    } else {
+        None
+    }
+}
+
+/// Loads the interview; 404 when it does not exist.
+pub async fn load(state: &AppState, id: Uuid) -> Result<Interview, ApiError> {
+    state
+        .store
+        .interview(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("Interview {id} not found")))
+}
+
+/// Loads the interview and requires the caller to take part in it.
+pub async fn load_as_participant(
+    state: &AppState,
+    id: Uuid,
+    user: &CurrentUser,
+) -> Result<(Interview, Side), ApiError> {
+    let interview = load(state, id).await?;
+    match side_of(&interview, user.id()) {
+        Some(side) => Ok((interview, side)),
+        None => Err(ApiError::forbidden(
+            "You are not a participant of this interview",
+        )),
+    }
+}
+
+pub fn summary(user: &User) -> UserSummary {
+    UserSummary {
+        id: user.id.to_string(),
+        username: user.username.clone(),
+        display_name: user.display_name.clone(),
+        role: user.role.to_string(),
+    }
+}
+
+/// Both sides of an interview as summaries.
+pub async fn sides(
+    state: &AppState,
+    i: &Interview,
+) -> Result<(UserSummary, UserSummary), ApiError> {
+    let get = |id| async move {
+        state
+            .store
+            .user_by_id(id)
+            .await?
+            .map(|u| summary(&u))
+            .ok_or_else(|| {
+                ApiError::internal(format!("interview {} refers to missing user {id}", i.id))
+            })
+    };
+    Ok((get(i.sender_id).await?, get(i.receiver_id).await?))
+}
+
+pub async fn to_dto(state: &AppState, i: &Interview) -> Result<InterviewDto, ApiError> {
+    let (sender, receiver) = sides(state, i).await?;
+    let feedback = state
+        .store
+        .feedback(i.id, FeedbackKind::Interviewer)
+        .await?;
+    Ok(InterviewDto {
+        uuid_id: i.id.to_string(),
+        status: i.status.to_string(),
+        topic: i.topic.clone(),
+        scheduled_time: ms_to_rfc3339(i.scheduled_time_ms),
+        duration_minutes: i.duration_minutes,
+        interview_type: i.interview_type.to_string(),
+        room_name: interview_room_name(i.id),
+        sender,
+        receiver,
+        interviewer_feedback_submitted: feedback.is_some(),
+    })
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<Vec<InterviewDto>>, ApiError> {
+    let scope = if user.is_staff() {
+        None
+    } else {
+        Some(user.id())
+    };
+    let mut out = Vec::new();
+    for i in state.store.interviews_for(scope).await? {
+        out.push(to_dto(&state, &i).await?);
+    }
+    Ok(Json(out))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(body): Json<CreateInterview>,
+) -> Result<(StatusCode, Json<InterviewDto>), ApiError> {
+    if user.user.role != Role::Candidate {
+        return Err(ApiError::forbidden(
+            "Only candidates can request interviews",
+        ));
+    }
+    let mut problems = Vec::new();
+    let receiver = match body.receiver.as_deref().map(str::trim) {
+        None | Some("") => {
+            problems.push("receiver should not be empty".to_owned());
+            None
+        }
+        Some(r) => match Uuid::parse_str(r) {
+            Ok(id) => Some(id),
+            Err(_) => {
+                problems.push("receiver must be a user id (UUID)".to_owned());
+                None
+            }
+        },
+    };
+    let topic = body.topic.unwrap_or_default().trim().to_owned();
+    if topic.is_empty() {
+        problems.push("topic should not be empty".into());
+    } else if topic.chars().count() > 200 {
+        problems.push("topic must be at most 200 characters".into());
+    }
+    let scheduled = match body.scheduled_time.as_deref() {
+        None | Some("") => {
+            problems.push("scheduled_time should not be empty".into());
+            None
+        }
+        Some(t) => match chrono::DateTime::parse_from_rfc3339(t) {
+            Ok(dt) => Some(dt.timestamp_millis()),
+            Err(_) => {
+                problems.push(
+                    "scheduled_time must be an RFC 3339 date-time, e.g. 2026-02-10T14:00:00Z"
+                        .into(),
+                );
+                None
+            }
+        },
+    };
+    let duration = body.duration_minutes.unwrap_or(60);
+    if !(15..=480).contains(&duration) {
+        problems.push("duration_minutes must be between 15 and 480".into());
+    }
+    let kind = match body.interview_type.as_deref() {
+        None => Some(InterviewType::Technical),
+        Some(k) => InterviewType::parse(k).or_else(|| {
+            problems.push(
+                "interview_type must be one of TECHNICAL, BEHAVIORAL, AI_SCREENING, FINAL, CUSTOM"
+                    .into(),
+            );
+            None
+        }),
+    };
+    let (Some(receiver), Some(scheduled), Some(kind), true) =
+        (receiver, scheduled, kind, problems.is_empty())
+    else {
+        return Err(ApiError::validation(problems));
+    };
+    match state.store.user_by_id(receiver).await? {
+        Some(u) if u.role == Role::Interviewer => {}
+        _ => {
+            return Err(ApiError::validation(vec![
+                "receiver must be the user id of an interviewer".into(),
+            ]))
+        }
+    }
+    let interview = state
+        .store
+        .create_interview(NewInterview {
+            sender_id: user.id(),
+            receiver_id: receiver,
+            topic,
+            status: InterviewStatus::Pending,
+            scheduled_time_ms: scheduled,
+            duration_minutes: duration,
+            interview_type: kind,
+            application_id: None,
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(to_dto(&state, &interview).await?)))
+}
+
+pub async fn get_one(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<InterviewDto>, ApiError> {
+    let interview = load(&state, id).await?;
+    if side_of(&interview, user.id()).is_none() && !user.is_staff() {
+        return Err(ApiError::forbidden(
+            "You are not a participant of this interview",
+        ));
+    }
+    Ok(Json(to_dto(&state, &interview).await?))
+}
+
+/// Applies a status change that only `allowed` callers may make, from `from`.
+async fn transition(
+    state: &AppState,
+    id: Uuid,
+    from: &[InterviewStatus],
+    to: InterviewStatus,
+) -> Result<Json<InterviewDto>, ApiError> {
+    match state.store.transition_interview(id, from, to).await? {
+        Some(updated) => Ok(Json(to_dto(state, &updated).await?)),
+        None => {
+            let current = load(state, id).await?;
+            Err(ApiError::conflict(format!(
+                "Interview is {}; it cannot become {to}",
+                current.status
+            )))
+        }
+    }
+}
+
+pub async fn accept(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<InterviewDto>, ApiError> {
+    let (_, side) = load_as_participant(&state, id, &user).await?;
+    if side != Side::Interviewer {
+        return Err(ApiError::forbidden(
+            "Only the interviewer can accept this interview",
+        ));
+    }
+    transition(
+        &state,
+        id,
+        &[InterviewStatus::Pending],
+        InterviewStatus::Accepted,
+    )
+    .await
+}
+
+pub async fn decline(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<InterviewDto>, ApiError> {
+    let (_, side) = load_as_participant(&state, id, &user).await?;
+    if side != Side::Interviewer {
+        return Err(ApiError::forbidden(
+            "Only the interviewer can decline this interview",
+        ));
+    }
+    transition(
+        &state,
+        id,
+        &[InterviewStatus::Pending],
+        InterviewStatus::Declined,
+    )
+    .await
+}
+
+pub async fn cancel(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<InterviewDto>, ApiError> {
+    let interview = load(&state, id).await?;
+    if side_of(&interview, user.id()).is_none() && !user.is_staff() {
+        return Err(ApiError::forbidden(
+            "You are not a participant of this interview",
+        ));
+    }
+    transition(
+        &state,
+        id,
+        &[InterviewStatus::Pending, InterviewStatus::Accepted],
+        InterviewStatus::Cancelled,
+    )
+    .await
+}
+
+/// Completion needs the interviewer's feedback: the rule the predecessor documented as
+/// "mandatory feedback".
+pub async fn complete(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<InterviewDto>, ApiError> {
+    let (_, side) = load_as_participant(&state, id, &user).await?;
+    if side != Side::Interviewer {
+        return Err(ApiError::forbidden(
+            "Only the interviewer can complete this interview",
+        ));
+    }
+    if state
+        .store
+        .feedback(id, FeedbackKind::Interviewer)
+        .await?
+        .is_none()
+    {
+        return Err(ApiError::conflict(
+            "Interviewer feedback is required before the interview can be completed",
+        ));
+    }
+    transition(
+        &state,
+        id,
+        &[InterviewStatus::Accepted, InterviewStatus::InProgress],
+        InterviewStatus::Completed,
+    )
+    .await
+}

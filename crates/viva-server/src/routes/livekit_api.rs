@@ -1,0 +1,148 @@
+//! The LiveKit token API, as the chat platform's token service documented it.
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use axum::extract::State;
+use uuid::Uuid;
+use viva_api::livekit::{ConnectionInfo, Features, Health, TokenRequest, TokenResponse};
+
+use super::interviews::{load, side_of, Side};
+use crate::domain::{ms_to_rfc3339, user_identity, InterviewStatus, RoomStatus};
+use crate::error::ApiError;
+use crate::extract::Json;
+use crate::livekit::JoinGrant;
+use crate::session::CurrentUser;
+use crate::state::AppState;
+
+pub async fn token(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(body): Json<TokenRequest>,
+) -> Result<Json<TokenResponse>, ApiError> {
+    let mut problems = Vec::new();
+    let room_id = body.room_id.unwrap_or_default().trim().to_owned();
+    if room_id.is_empty() {
+        problems.push("roomId should not be empty".to_owned());
+    }
+    if let Some(ttl) = body.ttl {
+        if ttl < 1 {
+            problems.push("ttl must not be less than 1".into());
+        }
+    }
+    if let Some(name) = &body.name {
+        if name.chars().count() > 100 {
+            problems.push("name must be at most 100 characters".into());
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::validation(problems));
+    }
+    let identity = user_identity(user.id());
+    if let Some(asked) = body.identity.as_deref().filter(|i| !i.is_empty()) {
+        if asked != identity {
+            return Err(ApiError::forbidden("identity must be your own"));
+        }
+    }
+    if user.user.is_superuser {
+        return Err(ApiError::forbidden(
+            "Superusers cannot join interview rooms",
+        ));
+    }
+    // Only interview rooms exist here; the caller must take part in the interview.
+    let not_found = || ApiError::not_found(format!("Room {room_id} not found"));
+    let interview_id = room_id
+        .strip_prefix("interview-")
+        .and_then(|rest| Uuid::parse_str(rest).ok())
+        .ok_or_else(not_found)?;
+    let interview = load(&state, interview_id).await.map_err(|_| not_found())?;
+    let side = side_of(&interview, user.id())
+        .ok_or_else(|| ApiError::forbidden("Insufficient permissions to join this room"))?;
+    if !matches!(
+        interview.status,
+        InterviewStatus::Accepted | InterviewStatus::InProgress
+    ) {
+        return Err(ApiError::conflict(format!(
+            "Interview is {}; only accepted interviews can be joined",
+            interview.status
+        )));
+    }
+    if let Some(room) = state.store.room(&room_id).await? {
+        if room.status == RoomStatus::Ended {
+            return Err(ApiError::forbidden("This interview room has ended"));
+        }
+    }
+    if state.store.is_banned(&room_id, &identity).await? {
+        return Err(ApiError::forbidden(
+            "You were removed from this interview room",
+        ));
+    }
+    let max = state.config.livekit.max_token_ttl;
+    let ttl = body
+        .ttl
+        .map(|t| Duration::from_secs(t as u64).min(max))
+        .unwrap_or(state.config.livekit.token_ttl);
+    let name = body
+        .name
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| user.user.display_name.clone());
+    let is_interviewer = side == Side::Interviewer;
+    let issued = state.livekit.join_token(&JoinGrant {
+        room: room_id.clone(),
+        identity: identity.clone(),
+        name: name.clone(),
+        room_admin: is_interviewer,
+        can_publish: true,
+        ttl,
+    })?;
+    state
+        .store
+        .record_issued_token(
+            &issued.jti,
+            &room_id,
+            &identity,
+            if is_interviewer {
+                "interviewer"
+            } else {
+                "candidate"
+            },
+            issued.expires_at_ms,
+        )
+        .await?;
+    state.metrics.tokens_issued.fetch_add(1, Ordering::Relaxed);
+    Ok(Json(TokenResponse {
+        token: issued.token,
+        identity,
+        room_id,
+        name,
+        expires_at: ms_to_rfc3339(issued.expires_at_ms),
+    }))
+}
+
+pub async fn connection_info(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+) -> Json<ConnectionInfo> {
+    let cfg = state.livekit.config();
+    Json(ConnectionInfo {
+        server_url: cfg.public_url.clone(),
+        region: cfg.region.clone(),
+        configured: cfg.configured(),
+        features: Features {
+            audio: true,
+            video: true,
+            screen_share: true,
+            recording: false,
+        },
+    })
+}
+
+/// No authentication: for monitors. Healthy means configured and LiveKit answered.
+pub async fn health(State(state): State<AppState>) -> Json<Health> {
+    let configured = state.livekit.config().configured();
+    let healthy = configured && state.livekit.healthy().await;
+    Json(Health {
+        status: if healthy { "healthy" } else { "unhealthy" }.into(),
+        configured,
+    })
+}

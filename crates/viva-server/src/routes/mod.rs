@@ -1,0 +1,136 @@
+//! The route table and the middleware every request passes through.
+
+mod auth;
+mod feedback;
+mod interviews;
+mod livekit_api;
+pub mod openapi;
+mod ops;
+mod rooms;
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, MatchedPath, Request, State};
+use axum::http::request::Parts;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        // auth
+        .route("/api/auth/login", post(auth::login))
+        .route("/api/auth/refresh", post(auth::refresh))
+        .route("/api/auth/logout", post(auth::logout))
+        .route("/api/auth/me", get(auth::me))
+        // interviews
+        .route(
+            "/api/interviews/",
+            get(interviews::list).post(interviews::create),
+        )
+        .route("/api/interviews/rooms/active/", get(rooms::active))
+        .route("/api/interviews/{id}/", get(interviews::get_one))
+        .route("/api/interviews/{id}/accept/", post(interviews::accept))
+        .route("/api/interviews/{id}/decline/", post(interviews::decline))
+        .route("/api/interviews/{id}/cancel/", post(interviews::cancel))
+        .route("/api/interviews/{id}/complete/", post(interviews::complete))
+        .route("/api/interviews/{id}/join/", post(rooms::join))
+        .route("/api/interviews/{id}/room/ensure/", post(rooms::ensure))
+        .route("/api/interviews/{id}/room/info/", get(rooms::info))
+        .route("/api/interviews/{id}/room/controls/", post(rooms::controls))
+        .route(
+            "/api/interviews/{id}/feedback/interviewer/",
+            post(feedback::interviewer),
+        )
+        .route(
+            "/api/interviews/{id}/feedback/candidate/",
+            post(feedback::candidate),
+        )
+        // LiveKit token API
+        .route("/api/livekit/token", post(livekit_api::token))
+        .route(
+            "/api/livekit/connection-info",
+            get(livekit_api::connection_info),
+        )
+        .route("/api/livekit/health", get(livekit_api::health))
+        // ops
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route("/api/openapi.json", get(openapi::document))
+        .route("/api/docs", get(openapi::docs_page));
+
+    api.fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("No such endpoint")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "Method not allowed on this endpoint",
+    )
+}
+
+/// A panic is a bug; the client still gets the error shape, never a dropped connection.
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("handler panicked");
+    ApiError::new(
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        "Internal server error",
+    )
+    .into_response()
+}
+
+/// Counts responses and logs one line per request. Logs the route template, never the
+/// raw path or query: paths carry room codes and queries could carry anything.
+async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "<unmatched>".into());
+    let started = std::time::Instant::now();
+    let res = next.run(req).await;
+    let status = res.status().as_u16();
+    state.metrics.record_status(status);
+    tracing::info!(
+        %method,
+        route,
+        status,
+        ms = started.elapsed().as_millis() as u64,
+        "request"
+    );
+    res
+}
+
+/// The client's address (for throttling), from the connection. Behind a proxy every
+/// client shares the proxy's address, which only makes limits stricter.
+pub struct ClientIp(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+                .unwrap_or_else(|| "unknown".into()),
+        ))
+    }
+}

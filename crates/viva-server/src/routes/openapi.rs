@@ -1,0 +1,261 @@
+//! The OpenAPI document, built from one table of the routes. A test walks the table and
+//! calls every entry, so the document cannot list a path the router does not serve.
+
+use axum::response::Html;
+use serde_json::{json, Map, Value};
+
+use crate::extract::Json;
+
+pub struct RouteDoc {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub tag: &'static str,
+    pub summary: &'static str,
+    pub auth: bool,
+}
+
+const fn r(
+    method: &'static str,
+    path: &'static str,
+    tag: &'static str,
+    summary: &'static str,
+    auth: bool,
+) -> RouteDoc {
+    RouteDoc {
+        method,
+        path,
+        tag,
+        summary,
+        auth,
+    }
+}
+
+pub const ROUTES: &[RouteDoc] = &[
+    r(
+        "post",
+        "/api/auth/login",
+        "auth",
+        "Sign in; returns an access token (15 min) and a refresh token",
+        false,
+    ),
+    r(
+        "post",
+        "/api/auth/refresh",
+        "auth",
+        "Rotate a refresh token; reuse of an old one revokes the session",
+        false,
+    ),
+    r(
+        "post",
+        "/api/auth/logout",
+        "auth",
+        "Sign out: revoke the session's tokens",
+        true,
+    ),
+    r("get", "/api/auth/me", "auth", "The signed-in user", true),
+    r(
+        "get",
+        "/api/interviews/",
+        "interviews",
+        "Interviews you take part in (staff: all)",
+        true,
+    ),
+    r(
+        "post",
+        "/api/interviews/",
+        "interviews",
+        "Request an interview (candidates)",
+        true,
+    ),
+    r(
+        "get",
+        "/api/interviews/{id}/",
+        "interviews",
+        "One interview",
+        true,
+    ),
+    r(
+        "post",
+        "/api/interviews/{id}/accept/",
+        "interviews",
+        "Accept (the interviewer)",
+        true,
+    ),
+    r(
+        "post",
+        "/api/interviews/{id}/decline/",
+        "interviews",
+        "Decline (the interviewer)",
+        true,
+    ),
+    r(
+        "post",
+        "/api/interviews/{id}/cancel/",
+        "interviews",
+        "Cancel (either side, or staff)",
+        true,
+    ),
+    r(
+        "post",
+        "/api/interviews/{id}/complete/",
+        "interviews",
+        "Complete; requires the interviewer's feedback",
+        true,
+    ),
+    r(
+        "post",
+        "/api/interviews/{id}/join/",
+        "rooms",
+        "A LiveKit join token for the interview room",
+        true,
+    ),
+    r(
+        "post",
+        "/api/interviews/{id}/room/ensure/",
+        "rooms",
+        "Create the room if missing (idempotent)",
+        true,
+    ),
+    r(
+        "get",
+        "/api/interviews/{id}/room/info/",
+        "rooms",
+        "Live participants from LiveKit",
+        true,
+    ),
+    r(
+        "post",
+        "/api/interviews/{id}/room/controls/",
+        "rooms",
+        "mute | unmute | eject | end (the interviewer)",
+        true,
+    ),
+    r(
+        "get",
+        "/api/interviews/rooms/active/",
+        "rooms",
+        "Every active room (superusers)",
+        true,
+    ),
+    r(
+        "post",
+        "/api/interviews/{id}/feedback/interviewer/",
+        "feedback",
+        "The interviewer's scorecard (mandatory)",
+        true,
+    ),
+    r(
+        "post",
+        "/api/interviews/{id}/feedback/candidate/",
+        "feedback",
+        "The candidate's feedback (optional)",
+        true,
+    ),
+    r(
+        "post",
+        "/api/livekit/token",
+        "livekit",
+        "A LiveKit token for a room you may join",
+        true,
+    ),
+    r(
+        "get",
+        "/api/livekit/connection-info",
+        "livekit",
+        "Where clients connect",
+        true,
+    ),
+    r(
+        "get",
+        "/api/livekit/health",
+        "livekit",
+        "Whether LiveKit is configured and answering",
+        false,
+    ),
+    r("get", "/healthz", "ops", "Liveness", false),
+    r("get", "/readyz", "ops", "Readiness (database)", false),
+    r("get", "/metrics", "ops", "Prometheus metrics", false),
+    r("get", "/api/openapi.json", "ops", "This document", false),
+    r(
+        "get",
+        "/api/docs",
+        "ops",
+        "Human-readable API documentation",
+        false,
+    ),
+];
+
+pub fn spec() -> Value {
+    let mut paths = Map::new();
+    for route in ROUTES {
+        let mut op = json!({
+            "tags": [route.tag],
+            "summary": route.summary,
+            "responses": {
+                "200": { "description": "Success" },
+                "4XX": {
+                    "description": "Client error",
+                    "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } }
+                }
+            }
+        });
+        if route.auth {
+            op["security"] = json!([{ "bearer": [] }]);
+        }
+        if route.path.contains("{id}") {
+            op["parameters"] = json!([{
+                "name": "id", "in": "path", "required": true,
+                "schema": { "type": "string", "format": "uuid" }
+            }]);
+        }
+        let entry = paths.entry(route.path).or_insert_with(|| json!({}));
+        entry[route.method] = op;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": { "title": "Viva API", "version": env!("CARGO_PKG_VERSION") },
+        "paths": paths,
+        "components": {
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["statusCode", "message", "error"],
+                    "properties": {
+                        "statusCode": { "type": "integer" },
+                        "message": { "type": "array", "items": { "type": "string" } },
+                        "error": { "type": "string" }
+                    }
+                }
+            }
+        }
+    })
+}
+
+pub async fn document() -> Json<Value> {
+    Json(spec())
+}
+
+/// A self-contained page (no CDN: the server may run offline) that lists the endpoints.
+pub async fn docs_page() -> Html<&'static str> {
+    Html(
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Viva API</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem}table{border-collapse:collapse;width:100%}
+td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left}code{font-size:.95em}.m{text-transform:uppercase;font-weight:700}</style>
+</head><body><h1>Viva API</h1><p>Machine-readable: <a href="/api/openapi.json">/api/openapi.json</a>.
+Errors always read <code>{"statusCode", "message": [...], "error"}</code>.</p>
+<table><thead><tr><th>Method</th><th>Path</th><th>Auth</th><th>What it does</th></tr></thead><tbody id="rows"></tbody></table>
+<script>
+fetch('/api/openapi.json').then(r => r.json()).then(doc => {
+  const rows = document.getElementById('rows');
+  for (const [path, ops] of Object.entries(doc.paths)) for (const [m, op] of Object.entries(ops)) {
+    const tr = document.createElement('tr');
+    for (const [text, cls] of [[m, 'm'], [path, ''], [op.security ? 'bearer' : 'none', ''], [op.summary, '']]) {
+      const td = document.createElement('td'); td.textContent = text; if (cls) td.className = cls; tr.appendChild(td);
+    }
+    rows.appendChild(tr);
+  }
+});
+</script></body></html>"#,
+    )
+}

@@ -1,0 +1,411 @@
+//! The interview room endpoints, as the predecessor documented them: join, ensure, info,
+//! controls, and the superuser's list of active rooms.
+
+use std::sync::atomic::Ordering;
+
+use axum::extract::State;
+use uuid::Uuid;
+use viva_api::rooms::{
+    ActiveRoom, ControlRequest, ControlResponse, EnsureResponse, JoinInterview, JoinResponse,
+    ParticipantState, Permissions, RoomInfo,
+};
+
+use super::interviews::{load, load_as_participant, sides, Side};
+use crate::domain::{
+    interview_room_name, ms_to_rfc3339, user_identity, InterviewStatus, RoomStatus,
+};
+use crate::error::ApiError;
+use crate::extract::{Json, Path};
+use crate::livekit::{JoinGrant, ParticipantInfo, TrackType};
+use crate::session::CurrentUser;
+use crate::state::AppState;
+use crate::store::{Interview, NewRoom, Room};
+
+/// Seconds an empty interview room lives before LiveKit closes it.
+const EMPTY_TIMEOUT_S: i64 = 600;
+/// Interviewer, candidate, and room for an observer or an agent.
+const MAX_PARTICIPANTS: i64 = 4;
+
+/// Superusers see every room but never join one (privacy of the interview).
+fn refuse_superuser(user: &CurrentUser) -> Result<(), ApiError> {
+    if user.user.is_superuser {
+        return Err(ApiError::forbidden(
+            "Superusers cannot join interview rooms",
+        ));
+    }
+    Ok(())
+}
+
+/// Creates the room in our database and in LiveKit if needed. Idempotent and safe to call
+/// concurrently: the database's primary key picks one creator, and LiveKit's CreateRoom
+/// returns the existing room.
+pub async fn ensure_room_for(
+    state: &AppState,
+    interview: &Interview,
+) -> Result<(Room, bool), ApiError> {
+    let name = interview_room_name(interview.id);
+    let (room, created) = state
+        .store
+        .ensure_room(NewRoom {
+            name: name.clone(),
+            interview_id: Some(interview.id),
+            room_code: None,
+            template: "interview".into(),
+            max_participants: MAX_PARTICIPANTS,
+            empty_timeout: EMPTY_TIMEOUT_S,
+            max_duration: interview.duration_minutes * 60,
+        })
+        .await?;
+    if room.status == RoomStatus::Ended {
+        return Ok((room, false));
+    }
+    state
+        .livekit
+        .ensure_room(
+            &name,
+            room.empty_timeout as u32,
+            room.max_participants as u32,
+        )
+        .await?;
+    Ok((room, created))
+}
+
+pub async fn join(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<JoinResponse>, ApiError> {
+    refuse_superuser(&user)?;
+    let (interview, side) = load_as_participant(&state, id, &user).await?;
+    if !matches!(
+        interview.status,
+        InterviewStatus::Accepted | InterviewStatus::InProgress
+    ) {
+        return Err(ApiError::conflict(format!(
+            "Interview is {}; only accepted interviews can be joined",
+            interview.status
+        )));
+    }
+    let identity = user_identity(user.id());
+    let (room, _) = ensure_room_for(&state, &interview).await?;
+    if room.status == RoomStatus::Ended {
+        return Err(ApiError::forbidden("This interview room has ended"));
+    }
+    if state.store.is_banned(&room.name, &identity).await? {
+        return Err(ApiError::forbidden(
+            "You were removed from this interview room",
+        ));
+    }
+    let is_interviewer = side == Side::Interviewer;
+    let issued = state.livekit.join_token(&JoinGrant {
+        room: room.name.clone(),
+        identity: identity.clone(),
+        name: user.user.display_name.clone(),
+        room_admin: is_interviewer,
+        can_publish: true,
+        ttl: state.config.livekit.token_ttl,
+    })?;
+    state
+        .store
+        .record_issued_token(
+            &issued.jti,
+            &room.name,
+            &identity,
+            if is_interviewer {
+                "interviewer"
+            } else {
+                "candidate"
+            },
+            issued.expires_at_ms,
+        )
+        .await?;
+    state.metrics.tokens_issued.fetch_add(1, Ordering::Relaxed);
+    state.store.mark_room_active(&room.name).await?;
+    let interview = state
+        .store
+        .transition_interview(
+            id,
+            &[InterviewStatus::Accepted],
+            InterviewStatus::InProgress,
+        )
+        .await?
+        .unwrap_or(interview);
+    let (sender, receiver) = sides(&state, &interview).await?;
+    Ok(Json(JoinResponse {
+        token: issued.token,
+        room_name: room.name,
+        livekit_url: state.config.livekit.public_url.clone(),
+        identity,
+        expires_at: ms_to_rfc3339(issued.expires_at_ms),
+        is_interviewer,
+        permissions: Permissions {
+            can_publish: true,
+            can_subscribe: true,
+            can_screen_share: true,
+            is_interviewer,
+            is_room_admin: is_interviewer,
+        },
+        interview: JoinInterview {
+            uuid_id: interview.id.to_string(),
+            status: interview.status.to_string(),
+            topic: interview.topic.clone(),
+            scheduled_time: ms_to_rfc3339(interview.scheduled_time_ms),
+            duration_minutes: interview.duration_minutes,
+            sender,
+            receiver,
+        },
+    }))
+}
+
+pub async fn ensure(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<EnsureResponse>, ApiError> {
+    refuse_superuser(&user)?;
+    let (interview, _) = load_as_participant(&state, id, &user).await?;
+    if !matches!(
+        interview.status,
+        InterviewStatus::Accepted | InterviewStatus::InProgress
+    ) {
+        return Err(ApiError::conflict(format!(
+            "Interview is {}; rooms exist only for accepted interviews",
+            interview.status
+        )));
+    }
+    let (room, created) = ensure_room_for(&state, &interview).await?;
+    if room.status == RoomStatus::Ended {
+        return Err(ApiError::conflict("This interview room has ended"));
+    }
+    Ok(Json(EnsureResponse {
+        room_name: room.name,
+        created,
+        status: room.status.to_string(),
+        max_participants: room.max_participants,
+        empty_timeout: room.empty_timeout,
+    }))
+}
+
+fn participant_state(p: &ParticipantInfo, interviewer_identity: &str) -> ParticipantState {
+    use livekit_protocol::participant_info::State as S;
+    let state = match S::try_from(p.state) {
+        Ok(S::Joining) => "joining",
+        Ok(S::Joined) => "joined",
+        Ok(S::Active) => "active",
+        Ok(S::Disconnected) => "disconnected",
+        Err(_) => "unknown",
+    };
+    let of_kind = |kind: TrackType| {
+        p.tracks
+            .iter()
+            .filter(move |t| TrackType::try_from(t.r#type) == Ok(kind))
+    };
+    let has_audio = of_kind(TrackType::Audio).next().is_some();
+    let has_video = of_kind(TrackType::Video).next().is_some();
+    ParticipantState {
+        identity: p.identity.clone(),
+        name: p.name.clone(),
+        state: state.into(),
+        joined_at: (p.joined_at > 0).then(|| ms_to_rfc3339(p.joined_at * 1000)),
+        is_speaking: None,
+        // A participant with no track of a kind is, for the other side, muted in it.
+        audio_muted: !has_audio || of_kind(TrackType::Audio).all(|t| t.muted),
+        video_muted: !has_video || of_kind(TrackType::Video).all(|t| t.muted),
+        has_audio,
+        has_video,
+        connection_quality: None,
+        is_interviewer: p.identity == interviewer_identity,
+    }
+}
+
+pub async fn info(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<RoomInfo>, ApiError> {
+    let (interview, _) = load_as_participant(&state, id, &user).await?;
+    let name = interview_room_name(interview.id);
+    let room = state.store.room(&name).await?;
+    let status = room
+        .as_ref()
+        .map(|r| r.status.to_string())
+        .unwrap_or_else(|| "not_created".into());
+    let participants = match &room {
+        Some(r) if r.status != RoomStatus::Ended => state.livekit.participants(&name).await?,
+        _ => Vec::new(),
+    };
+    let interviewer = user_identity(interview.receiver_id);
+    let participants: Vec<ParticipantState> = participants
+        .iter()
+        .filter(|p| {
+            use livekit_protocol::participant_info::State as S;
+            S::try_from(p.state) != Ok(S::Disconnected)
+        })
+        .map(|p| participant_state(p, &interviewer))
+        .collect();
+    Ok(Json(RoomInfo {
+        room_name: name,
+        status,
+        num_participants: participants.len(),
+        participants,
+    }))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Mute,
+    Unmute,
+    Eject,
+    End,
+}
+
+pub async fn controls(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    Json(body): Json<ControlRequest>,
+) -> Result<Json<ControlResponse>, ApiError> {
+    let (interview, side) = load_as_participant(&state, id, &user).await?;
+    if side != Side::Interviewer {
+        return Err(ApiError::forbidden(
+            "Only the interviewer can control this room",
+        ));
+    }
+    let action = match body.action.as_deref() {
+        Some("mute") => Action::Mute,
+        Some("unmute") => Action::Unmute,
+        Some("eject") => Action::Eject,
+        Some("end") => Action::End,
+        None | Some("") => {
+            return Err(ApiError::validation(vec![
+                "action should not be empty".into()
+            ]))
+        }
+        Some(other) => {
+            return Err(ApiError::validation(vec![format!(
+                "action must be one of mute, unmute, eject, end (got '{other}')"
+            )]))
+        }
+    };
+    if body.audio_only && body.video_only {
+        return Err(ApiError::validation(vec![
+            "audio_only and video_only cannot both be true".into(),
+        ]));
+    }
+    let identity = body
+        .identity
+        .as_deref()
+        .map(str::trim)
+        .filter(|i| !i.is_empty());
+    if action != Action::End && identity.is_none() {
+        return Err(ApiError::validation(vec![format!(
+            "identity is required for {}",
+            body.action.as_deref().unwrap_or_default()
+        )]));
+    }
+    let name = interview_room_name(interview.id);
+    let room = state
+        .store
+        .room(&name)
+        .await?
+        .ok_or_else(|| ApiError::not_found("Room does not exist; call room/ensure/ first"))?;
+    if room.status == RoomStatus::Ended {
+        return Err(ApiError::conflict("This interview room has ended"));
+    }
+    let me = user_identity(user.id());
+    let reply = |message: String| {
+        Ok(Json(ControlResponse {
+            success: true,
+            action: body.action.clone().unwrap_or_default(),
+            identity: identity.map(str::to_owned),
+            message,
+        }))
+    };
+    match action {
+        Action::Mute | Action::Unmute => {
+            let identity = identity.unwrap_or_default();
+            let kinds: &[TrackType] = if body.audio_only {
+                &[TrackType::Audio]
+            } else if body.video_only {
+                &[TrackType::Video]
+            } else {
+                &[TrackType::Audio, TrackType::Video]
+            };
+            let muted = action == Action::Mute;
+            match state
+                .livekit
+                .set_muted(&name, identity, kinds, muted)
+                .await?
+            {
+                None => Err(ApiError::not_found(format!(
+                    "Participant {identity} is not in the room"
+                ))),
+                Some(n) => reply(format!(
+                    "{} {n} track(s) of {identity}",
+                    if muted { "Muted" } else { "Unmuted" }
+                )),
+            }
+        }
+        Action::Eject => {
+            let identity = identity.unwrap_or_default();
+            if identity == me {
+                return Err(ApiError::validation(vec![
+                    "You cannot eject yourself; use end".into(),
+                ]));
+            }
+            // Ban first: LiveKit does not revoke tokens, so from here on the server
+            // refuses every join token for this identity in this room.
+            state.store.ban(&name, identity).await?;
+            let was_there = state.livekit.remove(&name, identity).await?;
+            reply(if was_there {
+                format!("Ejected {identity}; they cannot rejoin this room")
+            } else {
+                format!("{identity} was not connected; they cannot join this room")
+            })
+        }
+        Action::End => {
+            state.livekit.delete_room(&name).await?;
+            state.store.end_room(&name).await?;
+            reply("Interview room ended for everyone".into())
+        }
+    }
+}
+
+pub async fn active(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<Vec<ActiveRoom>>, ApiError> {
+    if !user.user.is_superuser {
+        return Err(ApiError::forbidden("Only superusers can list active rooms"));
+    }
+    let live = state.livekit.list_rooms().await?;
+    let mut out = Vec::new();
+    for lk in live {
+        let stored = state.store.room(&lk.name).await?;
+        let interview = match stored.as_ref().and_then(|r| r.interview_id) {
+            Some(iid) => Some(load(&state, iid).await?),
+            None => None,
+        };
+        let (candidate, interviewer) = match &interview {
+            Some(i) => {
+                let (s, r) = sides(&state, i).await?;
+                (Some(s), Some(r))
+            }
+            None => (None, None),
+        };
+        out.push(ActiveRoom {
+            room_name: lk.name.clone(),
+            interview_id: interview.as_ref().map(|i| i.id.to_string()),
+            topic: interview.as_ref().map(|i| i.topic.clone()),
+            status: stored
+                .as_ref()
+                .map(|r| r.status.to_string())
+                .unwrap_or_else(|| "unmanaged".into()),
+            num_participants: lk.num_participants,
+            created_at: ms_to_rfc3339(lk.creation_time * 1000),
+            interviewer,
+            candidate,
+        });
+    }
+    Ok(Json(out))
+}

@@ -1,0 +1,143 @@
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use uuid::Uuid;
+
+use super::{opt_uuid_col, uuid_col, Result, Store, StoreError};
+use crate::domain::{now_ms, InterviewStatus, InterviewType};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Interview {
+    pub id: Uuid,
+    pub sender_id: Uuid,
+    pub receiver_id: Uuid,
+    pub topic: String,
+    pub status: InterviewStatus,
+    pub scheduled_time_ms: i64,
+    pub duration_minutes: i64,
+    pub interview_type: InterviewType,
+    pub application_id: Option<Uuid>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewInterview {
+    pub sender_id: Uuid,
+    pub receiver_id: Uuid,
+    pub topic: String,
+    pub status: InterviewStatus,
+    pub scheduled_time_ms: i64,
+    pub duration_minutes: i64,
+    pub interview_type: InterviewType,
+    pub application_id: Option<Uuid>,
+}
+
+const COLUMNS: &str = "id, sender_id, receiver_id, topic, status, scheduled_time, \
+                       duration_minutes, interview_type, application_id";
+
+fn from_row(row: &AnyRow) -> Result<Interview> {
+    let status: String = row.try_get("status")?;
+    let kind: String = row.try_get("interview_type")?;
+    Ok(Interview {
+        id: uuid_col(row, "id")?,
+        sender_id: uuid_col(row, "sender_id")?,
+        receiver_id: uuid_col(row, "receiver_id")?,
+        topic: row.try_get("topic")?,
+        status: InterviewStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("status '{status}'")))?,
+        scheduled_time_ms: row.try_get("scheduled_time")?,
+        duration_minutes: row.try_get("duration_minutes")?,
+        interview_type: InterviewType::parse(&kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("interview_type '{kind}'")))?,
+        application_id: opt_uuid_col(row, "application_id")?,
+    })
+}
+
+impl Store {
+    pub async fn create_interview(&self, new: NewInterview) -> Result<Interview> {
+        let id = Uuid::new_v4();
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO interviews (id, sender_id, receiver_id, topic, status, scheduled_time, \
+             duration_minutes, interview_type, application_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+        )
+        .bind(id.to_string())
+        .bind(new.sender_id.to_string())
+        .bind(new.receiver_id.to_string())
+        .bind(&new.topic)
+        .bind(new.status.as_str())
+        .bind(new.scheduled_time_ms)
+        .bind(new.duration_minutes)
+        .bind(new.interview_type.as_str())
+        .bind(new.application_id.map(|a| a.to_string()))
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(Interview {
+            id,
+            sender_id: new.sender_id,
+            receiver_id: new.receiver_id,
+            topic: new.topic,
+            status: new.status,
+            scheduled_time_ms: new.scheduled_time_ms,
+            duration_minutes: new.duration_minutes,
+            interview_type: new.interview_type,
+            application_id: new.application_id,
+        })
+    }
+
+    pub async fn interview(&self, id: Uuid) -> Result<Option<Interview>> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM interviews WHERE id = $1"))
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    /// Interviews a user takes part in, soonest first; `None` lists every interview.
+    pub async fn interviews_for(&self, user_id: Option<Uuid>) -> Result<Vec<Interview>> {
+        let rows = match user_id {
+            Some(id) => {
+                sqlx::query(&format!(
+                    "SELECT {COLUMNS} FROM interviews WHERE sender_id = $1 OR receiver_id = $1 \
+                     ORDER BY scheduled_time, id"
+                ))
+                .bind(id.to_string())
+                .fetch_all(&self.pool)
+                .await?
+            }
+            None => {
+                sqlx::query(&format!(
+                    "SELECT {COLUMNS} FROM interviews ORDER BY scheduled_time, id"
+                ))
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
+        rows.iter().map(from_row).collect()
+    }
+
+    /// Moves an interview to `to` if it is in one of `from`. Returns the updated interview,
+    /// or `None` when its status was not one of `from` (a concurrent change won).
+    pub async fn transition_interview(
+        &self,
+        id: Uuid,
+        from: &[InterviewStatus],
+        to: InterviewStatus,
+    ) -> Result<Option<Interview>> {
+        // `from` is a closed set of enum texts, so inlining it as literals is safe.
+        let allowed: Vec<String> = from.iter().map(|s| format!("'{}'", s.as_str())).collect();
+        let done = sqlx::query(&format!(
+            "UPDATE interviews SET status = $1, updated_at = $2 WHERE id = $3 AND status IN ({})",
+            allowed.join(", ")
+        ))
+        .bind(to.as_str())
+        .bind(now_ms())
+        .bind(id.to_string())
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(None);
+        }
+        self.interview(id).await
+    }
+}

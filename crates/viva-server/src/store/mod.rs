@@ -1,0 +1,161 @@
+//! Storage. One implementation of the store's operations runs on SQLite (the default,
+//! embedded) and on PostgreSQL (several server nodes), chosen by the URL scheme at start-up.
+//!
+//! Queries are written once in the SQL both dialects share (`$n` parameters, `ON CONFLICT`,
+//! `RETURNING`, Unix-millisecond BIGINT timestamps, UUID text ids) and run through sqlx's
+//! `Any` driver; each dialect keeps its own migrations directory, and the few statements
+//! that must differ branch on `Dialect`. One conformance suite (tests/store) runs against
+//! both databases.
+
+mod feedback;
+mod interviews;
+mod limits;
+mod rooms;
+mod sessions;
+mod users;
+
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::AnyPool;
+
+pub use feedback::{Feedback, NewFeedback};
+pub use interviews::{Interview, NewInterview};
+pub use rooms::{NewRoom, Room};
+pub use sessions::RefreshOutcome;
+pub use users::{NewUser, User};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}")]
+    Conflict(String),
+    #[error("unsupported database URL '{0}': use sqlite://... or postgres://...")]
+    UnsupportedUrl(String),
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(transparent)]
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict(db.message().to_owned())
+            }
+            _ => StoreError::Db(e),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    dialect: Dialect,
+}
+
+impl Store {
+    /// Connects to `url` (sqlite:// or postgres://). Does not migrate.
+    pub async fn connect(url: &str) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        let dialect = if url.starts_with("sqlite:") {
+            Dialect::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Dialect::Postgres
+        } else {
+            return Err(StoreError::UnsupportedUrl(redact_url(url)));
+        };
+        let in_memory = url.contains(":memory:");
+        let pool = AnyPoolOptions::new()
+            // An in-memory SQLite database exists per connection: keep exactly one.
+            .max_connections(if in_memory { 1 } else { 16 })
+            .connect(url)
+            .await?;
+        if dialect == Dialect::Sqlite && !in_memory {
+            // WAL: readers never wait for the writer; persistent in the file once set.
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await?;
+        }
+        Ok(Self { pool, dialect })
+    }
+
+    /// Applies the dialect's migrations (idempotent).
+    pub async fn migrate(&self) -> Result<()> {
+        match self.dialect {
+            Dialect::Sqlite => {
+                sqlx::migrate!("./migrations/sqlite")
+                    .run(&self.pool)
+                    .await?
+            }
+            Dialect::Postgres => {
+                sqlx::migrate!("./migrations/postgres")
+                    .run(&self.pool)
+                    .await?
+            }
+        }
+        Ok(())
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// A cheap round trip, for readiness checks.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+}
+
+/// The URL without its password, for error messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}://{}:***@{}", &url[..scheme_end], user, &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Reads a UUID stored as text.
+fn uuid_col(row: &AnyRow, name: &str) -> Result<uuid::Uuid> {
+    use sqlx::Row;
+    let text: String = row.try_get(name)?;
+    uuid::Uuid::parse_str(&text).map_err(|_| StoreError::Corrupt(format!("{name}: '{text}'")))
+}
+
+fn opt_uuid_col(row: &AnyRow, name: &str) -> Result<Option<uuid::Uuid>> {
+    use sqlx::Row;
+    let text: Option<String> = row.try_get(name)?;
+    text.map(|t| {
+        uuid::Uuid::parse_str(&t).map_err(|_| StoreError::Corrupt(format!("{name}: '{t}'")))
+    })
+    .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn urls_lose_their_password_in_messages() {
+        assert_eq!(
+            super::redact_url("postgres://viva:s3cret@db:5432/viva"),
+            "postgres://viva:***@db:5432/viva"
+        );
+        assert_eq!(super::redact_url("sqlite://x.db"), "sqlite://x.db");
+    }
+}
