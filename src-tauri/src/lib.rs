@@ -8,6 +8,8 @@ pub fn run() {
             tracing_subscriber::EnvFilter::try_from_env("VIVA_LOG")
                 .unwrap_or_else(|_| "info".into()),
         )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
 
     tauri::Builder::default()

@@ -4,7 +4,7 @@
 //! the app's bundled resources directory, and the directory the bootstrap unpacked the
 //! wheel into (recorded at build time). The C functions are resolved once at load.
 
-use std::ffi::{c_char, c_void};
+use std::ffi::c_char;
 use std::path::{Path, PathBuf};
 
 /// The file name of the library on this platform.
@@ -125,14 +125,15 @@ impl FfiLibrary {
             ($name:literal) => {{
                 // SAFETY: the signature matches the C ABI the library exports (see
                 // shared/notes/livekit-ffi.md; the header in the wheel is out of date).
-                let s = unsafe { lib.get::<*const c_void>(concat!($name, "\0").as_bytes()) }
-                    .map_err(|_| LibraryError::MissingSymbol {
+                let symbol = unsafe { lib.get(concat!($name, "\0").as_bytes()) }.map_err(|_| {
+                    LibraryError::MissingSymbol {
                         path: path.to_path_buf(),
                         symbol: $name,
-                    })?;
-                let raw: *const c_void = *s;
-                // SAFETY: transmuting a non-null function address to the declared type.
-                unsafe { std::mem::transmute::<*const c_void, _>(raw) }
+                    }
+                })?;
+                // The function pointer is copied out; it stays valid while `lib` lives,
+                // and `lib` moves into the struct that holds the pointers.
+                *symbol
             }};
         }
         let contract: unsafe extern "C" fn() -> u32 =

@@ -4,15 +4,19 @@
 //! child is also told to die with the thread that started it (Linux `PR_SET_PDEATHSIG`), so a
 //! test that panics or aborts leaves nothing running. Readiness is polled, never slept for.
 
+pub mod bot;
 pub mod cache;
 pub mod livekit;
 pub mod ports;
 pub mod postgres;
 pub mod process;
 pub mod redis;
+pub mod viva_server;
 pub mod xvfb;
 
+pub use bot::Bot;
 pub use livekit::{LiveKitOptions, LiveKitServer};
 pub use postgres::Postgres;
 pub use redis::Redis;
+pub use viva_server::{workspace_bin, VivaServer};
 pub use xvfb::Xvfb;

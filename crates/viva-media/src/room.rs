@@ -1,0 +1,640 @@
+//! Rooms: connecting, the state the library tells us about, and its events.
+//!
+//! The dispatcher thread applies each room event to the room's state and then forwards the
+//! typed event, so a receiver that sees `ParticipantConnected` already finds the participant
+//! in `remote_participants()`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use crate::engine::{engine, EventSink};
+use crate::error::MediaError;
+use crate::events::{ConnectionQuality, ConnectionState, DisconnectReason, RoomEvent};
+use crate::handle::Handle;
+use crate::orphan;
+use crate::participant::{
+    LocalParticipant, ParticipantPermission, RemoteParticipant, RemoteTrackPublication,
+};
+use crate::proto::{
+    self, ffi_event::Message as Ev, ffi_request::Message as Req, room_event::Message as R,
+};
+use crate::track::RemoteTrack;
+
+const DISCONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Typed room events, in the order the library reported them. Ends after `Disconnected`.
+pub type RoomEvents = mpsc::UnboundedReceiver<RoomEvent>;
+
+#[derive(Debug, Clone)]
+pub struct RoomOptions {
+    pub auto_subscribe: bool,
+    /// Lower remote video quality when nobody renders it (the app must report sizes).
+    pub adaptive_stream: bool,
+    /// Stop encoding simulcast layers nobody subscribes to.
+    pub dynacast: bool,
+    /// Bounds the whole connect, on the library's side and on ours.
+    pub connect_timeout: Duration,
+    /// End-to-end encryption with one key shared by every participant.
+    pub e2ee_shared_key: Option<Vec<u8>>,
+    /// How often the library retries the initial join before giving up.
+    pub join_retries: Option<u32>,
+}
+
+impl Default for RoomOptions {
+    fn default() -> Self {
+        Self {
+            auto_subscribe: true,
+            adaptive_stream: false,
+            dynacast: false,
+            connect_timeout: Duration::from_secs(15),
+            e2ee_shared_key: None,
+            join_retries: None,
+        }
+    }
+}
+
+impl RoomOptions {
+    fn to_proto(&self) -> proto::RoomOptions {
+        let encryption = self.e2ee_shared_key.as_ref().map(|key| proto::E2eeOptions {
+            encryption_type: proto::EncryptionType::Gcm as i32,
+            // The values every LiveKit SDK uses, so we interoperate with web clients.
+            key_provider_options: proto::KeyProviderOptions {
+                shared_key: Some(key.clone()),
+                ratchet_window_size: 16,
+                ratchet_salt: b"LKFrameEncryptionKey".to_vec(),
+                failure_tolerance: -1,
+                key_ring_size: 16,
+                key_derivation_function: proto::KeyDerivationFunction::Pbkdf2 as i32,
+            },
+        });
+        proto::RoomOptions {
+            auto_subscribe: Some(self.auto_subscribe),
+            adaptive_stream: Some(self.adaptive_stream),
+            dynacast: Some(self.dynacast),
+            encryption,
+            join_retries: self.join_retries,
+            connect_timeout_ms: Some(self.connect_timeout.as_millis() as u64),
+            ..Default::default()
+        }
+    }
+}
+
+/// A connected room. Clones share it; dropping the last one disconnects.
+#[derive(Debug, Clone)]
+pub struct Room {
+    shared: Arc<RoomShared>,
+}
+
+#[derive(Debug)]
+struct RoomShared {
+    handle: Handle,
+    name: String,
+    local: LocalParticipant,
+    state: Mutex<RoomState>,
+}
+
+#[derive(Debug)]
+struct RoomState {
+    sid: String,
+    metadata: String,
+    connection: ConnectionState,
+    remotes: HashMap<String, RemoteEntry>,
+    /// None once the room has said its last word.
+    events: Option<mpsc::UnboundedSender<RoomEvent>>,
+}
+
+#[derive(Debug)]
+struct RemoteEntry {
+    _handle: Handle,
+    info: proto::ParticipantInfo,
+    publications: HashMap<String, RemotePublication>,
+}
+
+#[derive(Debug)]
+struct RemotePublication {
+    handle: Handle,
+    info: proto::TrackPublicationInfo,
+    track: Option<RemoteTrack>,
+}
+
+impl Room {
+    /// Joins the room at `url` with `token`. Fails with a typed error within
+    /// `options.connect_timeout`.
+    pub async fn connect(
+        url: &str,
+        token: &str,
+        options: RoomOptions,
+    ) -> Result<(Room, RoomEvents), MediaError> {
+        let engine = engine()?;
+        let event = engine
+            .request_async("connect", options.connect_timeout, |async_id| {
+                Req::Connect(proto::ConnectRequest {
+                    url: url.to_owned(),
+                    token: token.to_owned(),
+                    options: options.to_proto(),
+                    request_async_id: Some(async_id),
+                })
+            })
+            .await?;
+        let Ev::Connect(callback) = event else {
+            return Err(MediaError::Protocol("Connect"));
+        };
+        match callback.message {
+            Some(proto::connect_callback::Message::Result(result)) => Ok(Self::connected(result)),
+            Some(proto::connect_callback::Message::Error(e)) => {
+                Err(MediaError::from_connect_error(e, options.connect_timeout))
+            }
+            None => Err(MediaError::Protocol("Connect")),
+        }
+    }
+
+    fn connected(result: proto::connect_callback::Result) -> (Room, RoomEvents) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let remotes = result
+            .participants
+            .into_iter()
+            .map(|p| {
+                let publications = p
+                    .publications
+                    .into_iter()
+                    .map(|publication| {
+                        let entry = RemotePublication {
+                            handle: Handle::owned(&publication.handle),
+                            info: publication.info,
+                            track: None,
+                        };
+                        (entry.info.sid.clone(), entry)
+                    })
+                    .collect();
+                let entry = RemoteEntry {
+                    _handle: Handle::owned(&p.participant.handle),
+                    info: p.participant.info,
+                    publications,
+                };
+                (entry.info.identity.clone(), entry)
+            })
+            .collect();
+        let shared = Arc::new(RoomShared {
+            handle: Handle::owned(&result.room.handle),
+            name: result.room.info.name.clone(),
+            local: LocalParticipant::from_owned(&result.local_participant),
+            state: Mutex::new(RoomState {
+                sid: result.room.info.sid.clone().unwrap_or_default(),
+                metadata: result.room.info.metadata.clone(),
+                connection: ConnectionState::Connected,
+                remotes,
+                events: Some(tx),
+            }),
+        });
+        if let Ok(engine) = engine() {
+            let room_handle = shared.handle.id();
+            engine.register_sink(room_handle, Arc::new(RoomSink(Arc::downgrade(&shared))));
+            // The library holds room events until we say we are listening.
+            if let Err(e) =
+                engine.request(Req::ReadyForRoomEvent(proto::ReadyForRoomEventRequest {
+                    room_handle,
+                }))
+            {
+                tracing::error!("ReadyForRoomEvent failed, room events will not arrive: {e}");
+            }
+        }
+        (Room { shared }, rx)
+    }
+
+    pub fn name(&self) -> &str {
+        &self.shared.name
+    }
+
+    pub fn sid(&self) -> String {
+        self.shared.lock().sid.clone()
+    }
+
+    pub fn metadata(&self) -> String {
+        self.shared.lock().metadata.clone()
+    }
+
+    pub fn connection_state(&self) -> ConnectionState {
+        self.shared.lock().connection
+    }
+
+    pub fn local_participant(&self) -> &LocalParticipant {
+        &self.shared.local
+    }
+
+    pub fn remote_participants(&self) -> Vec<RemoteParticipant> {
+        self.shared
+            .lock()
+            .remotes
+            .values()
+            .map(RemoteEntry::snapshot)
+            .collect()
+    }
+
+    pub fn remote_participant(&self, identity: &str) -> Option<RemoteParticipant> {
+        self.shared
+            .lock()
+            .remotes
+            .get(identity)
+            .map(RemoteEntry::snapshot)
+    }
+
+    /// The subscribed track of a remote publication, if it is subscribed.
+    pub fn remote_track(&self, identity: &str, track_sid: &str) -> Option<RemoteTrack> {
+        let state = self.shared.lock();
+        state
+            .remotes
+            .get(identity)?
+            .publications
+            .get(track_sid)?
+            .track
+            .clone()
+    }
+
+    /// Subscribes to or unsubscribes from a remote publication (for `auto_subscribe: false`).
+    pub fn set_subscribed(
+        &self,
+        identity: &str,
+        track_sid: &str,
+        subscribe: bool,
+    ) -> Result<(), MediaError> {
+        let publication_handle = {
+            let state = self.shared.lock();
+            let publication = state
+                .remotes
+                .get(identity)
+                .and_then(|r| r.publications.get(track_sid))
+                .ok_or_else(|| {
+                    MediaError::InvalidState(format!("no publication {track_sid} from {identity}"))
+                })?;
+            publication.handle.id()
+        };
+        engine()?.request(Req::SetSubscribed(proto::SetSubscribedRequest {
+            subscribe,
+            publication_handle,
+        }))?;
+        Ok(())
+    }
+
+    /// Leaves the room. The event stream ends with `Disconnected { client_initiated }`.
+    pub async fn disconnect(&self) -> Result<(), MediaError> {
+        if self.shared.lock().events.is_none() {
+            return Ok(());
+        }
+        let room_handle = self.shared.handle.id();
+        let event = engine()?
+            .request_async("disconnect", DISCONNECT_TIMEOUT, |async_id| {
+                Req::Disconnect(proto::DisconnectRequest {
+                    room_handle,
+                    request_async_id: Some(async_id),
+                    reason: Some(proto::DisconnectReason::ClientInitiated as i32),
+                })
+            })
+            .await?;
+        // The library may finish without a Disconnected event of its own.
+        self.shared.finish(DisconnectReason::ClientInitiated);
+        match event {
+            Ev::Disconnect(_) => Ok(()),
+            _ => Err(MediaError::Protocol("Disconnect")),
+        }
+    }
+
+    /// Drives the library's fault scenarios; for tests of reconnect handling.
+    pub async fn simulate(&self, scenario: SimulatedFault) -> Result<(), MediaError> {
+        let room_handle = self.shared.handle.id();
+        let event = engine()?
+            .request_async("simulate scenario", DISCONNECT_TIMEOUT, |async_id| {
+                Req::SimulateScenario(proto::SimulateScenarioRequest {
+                    room_handle,
+                    scenario: scenario.to_proto() as i32,
+                    request_async_id: Some(async_id),
+                })
+            })
+            .await?;
+        match event {
+            Ev::SimulateScenario(cb) => match cb.error {
+                Some(e) if !e.is_empty() => Err(MediaError::InvalidState(e)),
+                _ => Ok(()),
+            },
+            _ => Err(MediaError::Protocol("SimulateScenario")),
+        }
+    }
+}
+
+/// Faults the library can simulate on a live connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimulatedFault {
+    /// Drop the signalling connection; the library resumes it.
+    SignalReconnect,
+    /// Tear down the whole session; the library rejoins and republishes.
+    FullReconnect,
+    /// The server announces it is leaving.
+    ServerLeave,
+}
+
+impl SimulatedFault {
+    fn to_proto(self) -> proto::SimulateScenarioKind {
+        match self {
+            Self::SignalReconnect => proto::SimulateScenarioKind::SimulateSignalReconnect,
+            Self::FullReconnect => proto::SimulateScenarioKind::SimulateFullReconnect,
+            Self::ServerLeave => proto::SimulateScenarioKind::SimulateServerLeave,
+        }
+    }
+}
+
+impl RoomShared {
+    fn lock(&self) -> MutexGuard<'_, RoomState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Marks the room finished: one final `Disconnected`, then the stream ends.
+    fn finish(&self, reason: DisconnectReason) {
+        let mut state = self.lock();
+        state.connection = ConnectionState::Disconnected;
+        if let Some(tx) = state.events.take() {
+            let _ = tx.send(RoomEvent::Disconnected { reason });
+        }
+    }
+
+    fn on_event(&self, event: proto::RoomEvent) {
+        let Some(message) = event.message else { return };
+        let mut state = self.lock();
+        let typed = match message {
+            R::ParticipantConnected(e) => {
+                let entry = RemoteEntry {
+                    _handle: Handle::owned(&e.info.handle),
+                    info: e.info.info,
+                    publications: HashMap::new(),
+                };
+                let snapshot = entry.snapshot();
+                state.remotes.insert(entry.info.identity.clone(), entry);
+                Some(RoomEvent::ParticipantConnected(snapshot))
+            }
+            R::ParticipantDisconnected(e) => {
+                state.remotes.remove(&e.participant_identity);
+                Some(RoomEvent::ParticipantDisconnected {
+                    identity: e.participant_identity,
+                    reason: DisconnectReason::from_proto(e.disconnect_reason),
+                })
+            }
+            R::LocalTrackPublished(e) => Some(RoomEvent::LocalTrackPublished {
+                track_sid: e.track_sid,
+            }),
+            R::LocalTrackUnpublished(e) => {
+                self.local.forget_publication(&e.publication_sid);
+                Some(RoomEvent::LocalTrackUnpublished {
+                    track_sid: e.publication_sid,
+                })
+            }
+            R::LocalTrackRepublished(e) => {
+                self.local.republished(&e.previous_sid, &e.info);
+                None
+            }
+            R::LocalTrackSubscribed(e) => Some(RoomEvent::LocalTrackSubscribed {
+                track_sid: e.track_sid,
+            }),
+            R::TrackPublished(e) => {
+                let publication = RemotePublication {
+                    handle: Handle::owned(&e.publication.handle),
+                    info: e.publication.info,
+                    track: None,
+                };
+                let snapshot = RemoteTrackPublication::from_proto(&publication.info, false);
+                if let Some(remote) = state.remotes.get_mut(&e.participant_identity) {
+                    remote
+                        .publications
+                        .insert(publication.info.sid.clone(), publication);
+                }
+                Some(RoomEvent::TrackPublished {
+                    participant_identity: e.participant_identity,
+                    publication: snapshot,
+                })
+            }
+            R::TrackUnpublished(e) => {
+                if let Some(remote) = state.remotes.get_mut(&e.participant_identity) {
+                    remote.publications.remove(&e.publication_sid);
+                }
+                Some(RoomEvent::TrackUnpublished {
+                    participant_identity: e.participant_identity,
+                    publication_sid: e.publication_sid,
+                })
+            }
+            R::TrackSubscribed(e) => {
+                let track = RemoteTrack::from_owned(e.track, e.participant_identity.clone());
+                if let Some(publication) =
+                    state.publication_mut(&e.participant_identity, track.sid())
+                {
+                    publication.track = Some(track.clone());
+                }
+                Some(RoomEvent::TrackSubscribed {
+                    participant_identity: e.participant_identity,
+                    track,
+                })
+            }
+            R::TrackUnsubscribed(e) => {
+                if let Some(publication) =
+                    state.publication_mut(&e.participant_identity, &e.track_sid)
+                {
+                    publication.track = None;
+                }
+                Some(RoomEvent::TrackUnsubscribed {
+                    participant_identity: e.participant_identity,
+                    track_sid: e.track_sid,
+                })
+            }
+            R::TrackSubscriptionFailed(e) => Some(RoomEvent::TrackSubscriptionFailed {
+                participant_identity: e.participant_identity,
+                track_sid: e.track_sid,
+                error: e.error,
+            }),
+            R::TrackMuted(e) => {
+                if let Some(publication) =
+                    state.publication_mut(&e.participant_identity, &e.track_sid)
+                {
+                    publication.info.muted = true;
+                }
+                Some(RoomEvent::TrackMuted {
+                    participant_identity: e.participant_identity,
+                    track_sid: e.track_sid,
+                })
+            }
+            R::TrackUnmuted(e) => {
+                if let Some(publication) =
+                    state.publication_mut(&e.participant_identity, &e.track_sid)
+                {
+                    publication.info.muted = false;
+                }
+                Some(RoomEvent::TrackUnmuted {
+                    participant_identity: e.participant_identity,
+                    track_sid: e.track_sid,
+                })
+            }
+            R::ActiveSpeakersChanged(e) => Some(RoomEvent::ActiveSpeakersChanged {
+                identities: e.participant_identities,
+            }),
+            R::RoomMetadataChanged(e) => {
+                state.metadata = e.metadata.clone();
+                Some(RoomEvent::RoomMetadataChanged {
+                    metadata: e.metadata,
+                })
+            }
+            R::RoomSidChanged(e) => {
+                state.sid = e.sid;
+                None
+            }
+            R::ParticipantMetadataChanged(e) => {
+                if let Some(remote) = state.remotes.get_mut(&e.participant_identity) {
+                    remote.info.metadata = e.metadata.clone();
+                }
+                Some(RoomEvent::ParticipantMetadataChanged {
+                    identity: e.participant_identity,
+                    metadata: e.metadata,
+                })
+            }
+            R::ParticipantNameChanged(e) => {
+                if let Some(remote) = state.remotes.get_mut(&e.participant_identity) {
+                    remote.info.name = e.name.clone();
+                }
+                Some(RoomEvent::ParticipantNameChanged {
+                    identity: e.participant_identity,
+                    name: e.name,
+                })
+            }
+            R::ParticipantPermissionChanged(e) => {
+                if let Some(remote) = state.remotes.get_mut(&e.participant_identity) {
+                    remote.info.permission = e.permission.clone();
+                }
+                Some(RoomEvent::ParticipantPermissionChanged {
+                    identity: e.participant_identity,
+                    permission: e.permission.as_ref().map(ParticipantPermission::from_proto),
+                })
+            }
+            R::ConnectionQualityChanged(e) => Some(RoomEvent::ConnectionQualityChanged {
+                participant_identity: e.participant_identity,
+                quality: ConnectionQuality::from_proto(e.quality),
+            }),
+            R::ConnectionStateChanged(e) => {
+                state.connection = ConnectionState::from_proto(e.state);
+                Some(RoomEvent::ConnectionStateChanged(state.connection))
+            }
+            R::Reconnecting(_) => Some(RoomEvent::Reconnecting),
+            R::Reconnected(_) => Some(RoomEvent::Reconnected),
+            R::TokenRefreshed(e) => Some(RoomEvent::TokenRefreshed { token: e.token }),
+            R::DataPacketReceived(e) => data_event(e),
+            R::Disconnected(e) => {
+                drop(state);
+                self.finish(DisconnectReason::from_proto(e.reason));
+                return;
+            }
+            R::Eos(_) => {
+                drop(state);
+                self.finish(DisconnectReason::Unknown);
+                if let Ok(engine) = engine() {
+                    engine.unregister_sink(self.handle.id());
+                }
+                return;
+            }
+            other => {
+                // Kinds we do not surface (data streams, data tracks, chat, transcription)
+                // may still carry handles.
+                let event = proto::RoomEvent {
+                    room_handle: event.room_handle,
+                    message: Some(other),
+                };
+                for id in orphan::room_event_handles(&event) {
+                    drop(Handle::new(id));
+                }
+                None
+            }
+        };
+        if let (Some(typed), Some(tx)) = (typed, state.events.as_ref()) {
+            let _ = tx.send(typed);
+        }
+    }
+}
+
+impl RoomState {
+    fn publication_mut(&mut self, identity: &str, sid: &str) -> Option<&mut RemotePublication> {
+        self.remotes.get_mut(identity)?.publications.get_mut(sid)
+    }
+}
+
+impl RemoteEntry {
+    fn snapshot(&self) -> RemoteParticipant {
+        RemoteParticipant {
+            identity: self.info.identity.clone(),
+            name: self.info.name.clone(),
+            sid: self.info.sid.clone(),
+            metadata: self.info.metadata.clone(),
+            permission: self
+                .info
+                .permission
+                .as_ref()
+                .map(ParticipantPermission::from_proto),
+            publications: self
+                .publications
+                .values()
+                .map(|p| RemoteTrackPublication::from_proto(&p.info, p.track.is_some()))
+                .collect(),
+        }
+    }
+}
+
+/// Copies a user packet out of its library buffer and releases the buffer.
+fn data_event(e: proto::DataPacketReceived) -> Option<RoomEvent> {
+    match e.value {
+        Some(proto::data_packet_received::Value::User(user)) => {
+            let buffer = Handle::owned(&user.data.handle);
+            let info = &user.data.data;
+            let data = if info.data_ptr == 0 || info.data_len == 0 {
+                Vec::new()
+            } else {
+                // SAFETY: the buffer stays valid until its handle is dropped, below.
+                unsafe {
+                    std::slice::from_raw_parts(info.data_ptr as *const u8, info.data_len as usize)
+                }
+                .to_vec()
+            };
+            drop(buffer);
+            Some(RoomEvent::DataReceived {
+                participant_identity: e.participant_identity,
+                data,
+                topic: user.topic,
+                reliable: e.kind == proto::DataPacketKind::KindReliable as i32,
+            })
+        }
+        _ => None,
+    }
+}
+
+struct RoomSink(Weak<RoomShared>);
+
+impl EventSink for RoomSink {
+    fn deliver(&self, event: Ev) -> Option<Ev> {
+        match (self.0.upgrade(), event) {
+            (Some(room), Ev::RoomEvent(e)) => {
+                room.on_event(e);
+                None
+            }
+            (_, event) => Some(event),
+        }
+    }
+}
+
+impl Drop for RoomShared {
+    fn drop(&mut self) {
+        let Ok(engine) = engine() else { return };
+        let room_handle = self.handle.id();
+        engine.unregister_sink(room_handle);
+        if self.lock().events.is_some() {
+            // Nobody can await this any more; its answer becomes an orphan and is ignored.
+            let _ = engine.request(Req::Disconnect(proto::DisconnectRequest {
+                room_handle,
+                request_async_id: None,
+                reason: Some(proto::DisconnectReason::ClientInitiated as i32),
+            }));
+        }
+    }
+}
