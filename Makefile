@@ -1,5 +1,5 @@
 # The two commands. Both set everything up first (scripts/bootstrap) and are idempotent.
-.PHONY: run test bootstrap bundle fmt lint clean-cache
+.PHONY: run test bootstrap bundle fmt lint bindings
 
 run:
 	@scripts/run
@@ -19,3 +19,7 @@ fmt:
 
 lint:
 	@scripts/test --lint-only
+
+# Regenerates ui/src/lib/bindings.ts from the Rust commands (a test fails on drift).
+bindings:
+	@scripts/bindings

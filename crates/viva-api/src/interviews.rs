@@ -2,6 +2,7 @@ use serde::{Deserialize, Serialize};
 
 /// A user as shown inside an interview (`sender`, `receiver`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct UserSummary {
     pub id: String,
     pub username: String,
@@ -10,11 +11,13 @@ pub struct UserSummary {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Interview {
     pub uuid_id: String,
     pub status: String,
     pub topic: String,
     pub scheduled_time: String,
+    #[cfg_attr(feature = "specta", specta(type = i32))]
     pub duration_minutes: i64,
     pub interview_type: String,
     pub room_name: String,

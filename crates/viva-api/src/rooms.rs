@@ -57,14 +57,17 @@ pub struct EnsureResponse {
 
 /// `GET .../room/info/`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RoomInfo {
     pub room_name: String,
     pub status: String,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub num_participants: usize,
     pub participants: Vec<ParticipantState>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ParticipantState {
     pub identity: String,
     pub name: String,
@@ -96,6 +99,7 @@ pub struct ControlRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ControlResponse {
     pub success: bool,
     pub action: String,
@@ -105,6 +109,7 @@ pub struct ControlResponse {
 
 /// One entry of `GET /api/interviews/rooms/active/`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ActiveRoom {
     pub room_name: String,
     pub interview_id: Option<String>,

@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use viva_api::auth::{LoginRequest, Me, RefreshRequest, TokenPair};
 use viva_api::interviews::Interview;
-use viva_api::rooms::{ControlRequest, ControlResponse, JoinResponse, RoomInfo};
+use viva_api::rooms::{ActiveRoom, ControlRequest, ControlResponse, JoinResponse, RoomInfo};
 use viva_api::ErrorBody;
 
 use crate::server_url::ServerUrl;
@@ -167,6 +167,18 @@ impl ApiClient {
         let path = format!("/api/interviews/{}/room/controls/", encode(interview_id));
         self.send(reqwest::Method::POST, &path, Some(access), Some(control))
             .await
+    }
+}
+
+impl ApiClient {
+    pub async fn active_rooms(&self, access: &str) -> Result<Vec<ActiveRoom>, ApiError> {
+        self.send(
+            reqwest::Method::GET,
+            "/api/interviews/rooms/active/",
+            Some(access),
+            None::<&()>,
+        )
+        .await
     }
 }
 

@@ -1,12 +1,33 @@
 //! viva-core: everything the desktop app does that is not drawing. The Tauri shell and
 //! `viva-bot` call into it; it never knows about Tauri.
 
+pub mod actions;
 pub mod api;
 pub mod bot;
+pub mod error;
+pub mod room;
+pub mod secrets;
 pub mod server_url;
+pub mod session;
 
 pub use api::{ApiClient, ApiError};
+pub use error::{CoreError, ErrorCode};
+pub use room::{EndReason, RoomController, RoomSink, RoomUpdate};
+pub use secrets::{MemorySecrets, OsKeyring, SecretStore};
 pub use server_url::{ServerUrl, ServerUrlError};
+pub use session::{Session, SessionInfo, UserInfo};
+
+pub use viva_media::{VideoFormat, VideoFrame};
+
+/// Starts the media engine with the app's bundled resources directory (where an installed
+/// app ships the LiveKit FFI library). Returns the engine's version. Idempotent.
+pub fn init_media(resources: Option<&std::path::Path>) -> Result<String, CoreError> {
+    let engine = viva_media::init(&viva_media::EngineConfig {
+        resources_dir: resources.map(|p| p.to_path_buf()),
+        ..Default::default()
+    })?;
+    Ok(engine.version().to_owned())
+}
 
 /// The core's version, shown in the app's about box.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

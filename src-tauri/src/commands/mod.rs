@@ -1,4 +1,7 @@
 //! IPC adapters, one module per domain. Each command takes state, calls viva-core and
-//! converts the error; nothing else.
+//! returns its `{code, message}` error unchanged; nothing else.
 
 pub mod app;
+pub mod auth;
+pub mod interviews;
+pub mod room;

@@ -1,0 +1,97 @@
+//! One-shot actions on the backend for the signed-in user. Each takes a fresh access
+//! token from the session (refreshing it when due).
+
+use viva_api::interviews::Interview;
+use viva_api::rooms::{ActiveRoom, ControlRequest, ControlResponse, RoomInfo};
+
+use crate::error::{CoreError, ErrorCode};
+use crate::session::Session;
+
+pub async fn interviews(session: &Session) -> Result<Vec<Interview>, CoreError> {
+    let (api, access) = session.access().await?;
+    Ok(api.interviews(&access).await?)
+}
+
+pub async fn room_info(session: &Session, interview_id: &str) -> Result<RoomInfo, CoreError> {
+    let (api, access) = session.access().await?;
+    Ok(api.room_info(&access, interview_id).await?)
+}
+
+pub async fn active_rooms(session: &Session) -> Result<Vec<ActiveRoom>, CoreError> {
+    let (api, access) = session.access().await?;
+    Ok(api.active_rooms(&access).await?)
+}
+
+/// What a room control applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum MediaKind {
+    Audio,
+    Video,
+    All,
+}
+
+pub async fn mute(
+    session: &Session,
+    interview_id: &str,
+    identity: &str,
+    kind: MediaKind,
+    muted: bool,
+) -> Result<ControlResponse, CoreError> {
+    control(
+        session,
+        interview_id,
+        ControlRequest {
+            action: Some(if muted { "mute" } else { "unmute" }.into()),
+            identity: Some(identity.to_owned()),
+            audio_only: kind == MediaKind::Audio,
+            video_only: kind == MediaKind::Video,
+        },
+    )
+    .await
+}
+
+pub async fn eject(
+    session: &Session,
+    interview_id: &str,
+    identity: &str,
+) -> Result<ControlResponse, CoreError> {
+    if identity.trim().is_empty() {
+        return Err(CoreError::new(
+            ErrorCode::InvalidInput,
+            "Choose whom to remove",
+        ));
+    }
+    control(
+        session,
+        interview_id,
+        ControlRequest {
+            action: Some("eject".into()),
+            identity: Some(identity.to_owned()),
+            ..Default::default()
+        },
+    )
+    .await
+}
+
+pub async fn end(session: &Session, interview_id: &str) -> Result<ControlResponse, CoreError> {
+    control(
+        session,
+        interview_id,
+        ControlRequest {
+            action: Some("end".into()),
+            ..Default::default()
+        },
+    )
+    .await
+}
+
+async fn control(
+    session: &Session,
+    interview_id: &str,
+    request: ControlRequest,
+) -> Result<ControlResponse, CoreError> {
+    let (api, access) = session.access().await?;
+    Ok(api.room_control(&access, interview_id, &request).await?)
+}

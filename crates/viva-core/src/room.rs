@@ -1,0 +1,508 @@
+//! The room controller: asks the backend for a join token, connects through viva-media,
+//! publishes the microphone when there is one, forwards events and video frames to the
+//! app, keeps LiveKit's refreshed token, and when the connection is lost for good fetches a
+//! fresh token from the backend and rejoins on its own.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::Serialize;
+use viva_api::rooms::JoinResponse;
+use viva_media::{
+    DisconnectReason, LocalTrack, LocalTrackPublication, MicrophoneOptions, PlatformAudio,
+    PublishOptions, Room, RoomEvent, RoomEvents, RoomOptions, TrackKind, VideoFormat, VideoFrame,
+    VideoStream,
+};
+
+use crate::error::{CoreError, ErrorCode};
+use crate::session::Session;
+
+/// What the UI hears about the room.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RoomUpdate {
+    Joined {
+        room: String,
+        identity: String,
+        is_interviewer: bool,
+        interview_id: String,
+        topic: String,
+        duration_minutes: i32,
+        scheduled_time: String,
+    },
+    ParticipantJoined {
+        identity: String,
+        name: String,
+    },
+    ParticipantLeft {
+        identity: String,
+    },
+    /// A remote video track is ready; frames for it arrive with this `track` id.
+    VideoTrack {
+        identity: String,
+        track: String,
+    },
+    VideoTrackEnded {
+        identity: String,
+        track: String,
+    },
+    TrackMuted {
+        identity: String,
+        kind: String,
+    },
+    TrackUnmuted {
+        identity: String,
+        kind: String,
+    },
+    ActiveSpeakers {
+        identities: Vec<String>,
+    },
+    ConnectionQuality {
+        identity: String,
+        quality: String,
+    },
+    Reconnecting,
+    Reconnected,
+    /// A device problem that does not end the call (e.g. no microphone).
+    DeviceWarning {
+        message: String,
+    },
+    Ended {
+        reason: EndReason,
+        detail: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum EndReason {
+    /// The interviewer ended the interview for everyone.
+    EndedByInterviewer,
+    /// The interviewer removed this participant.
+    Removed,
+    /// The connection could not be restored.
+    ConnectionLost,
+    /// The user left.
+    Left,
+}
+
+/// Where the controller delivers updates and frames. Implemented by the app shell.
+pub trait RoomSink: Send + Sync + 'static {
+    fn update(&self, update: RoomUpdate);
+    /// The latest frame of a track; called again only after `RoomController::frame_ack`.
+    fn frame(&self, track: &str, frame: Arc<VideoFrame>);
+}
+
+/// The published microphone and the platform audio device behind it (kept alive with it).
+struct Mic {
+    _audio: PlatformAudio,
+    publication: LocalTrackPublication,
+}
+
+/// Latest-frame-only delivery: one frame in flight per track; frames that arrive while the
+/// UI is still drawing replace each other, so nothing piles up.
+#[derive(Default)]
+struct FrameGate {
+    ready: bool,
+    pending: Option<Arc<VideoFrame>>,
+}
+
+struct Inner {
+    session: Arc<Session>,
+    sink: Arc<dyn RoomSink>,
+    interview_id: String,
+    join: Mutex<JoinResponse>,
+    room: Mutex<Option<Room>>,
+    mic: Mutex<Option<Mic>>,
+    gates: Mutex<HashMap<String, FrameGate>>,
+    /// LiveKit's latest token for this participant (TokenRefreshed).
+    latest_token: Mutex<String>,
+    tasks: Mutex<Vec<tokio::task::JoinHandle<()>>>,
+}
+
+#[derive(Clone)]
+pub struct RoomController(Arc<Inner>);
+
+type BoxFuture<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>>;
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl RoomController {
+    /// Joins the interview's room.
+    pub async fn join(
+        session: Arc<Session>,
+        interview_id: &str,
+        sink: Arc<dyn RoomSink>,
+    ) -> Result<Self, CoreError> {
+        let (api, access) = session.access().await?;
+        let join = api.join(&access, interview_id).await?;
+        let (room, events) =
+            Room::connect(&join.livekit_url, &join.token, RoomOptions::default()).await?;
+        let controller = RoomController(Arc::new(Inner {
+            session,
+            sink,
+            interview_id: interview_id.to_owned(),
+            latest_token: Mutex::new(join.token.clone()),
+            join: Mutex::new(join),
+            room: Mutex::new(None),
+            mic: Mutex::new(None),
+            gates: Mutex::new(HashMap::new()),
+            tasks: Mutex::new(Vec::new()),
+        }));
+        controller.attach(room, events).await;
+        Ok(controller)
+    }
+
+    pub fn interview_id(&self) -> &str {
+        &self.0.interview_id
+    }
+
+    pub fn is_interviewer(&self) -> bool {
+        lock(&self.0.join).is_interviewer
+    }
+
+    pub fn identity(&self) -> String {
+        lock(&self.0.join).identity.clone()
+    }
+
+    /// Takes over a freshly connected room: announces it, publishes the microphone,
+    /// catches up on who is there, and starts the event loop.
+    fn attach(&self, room: Room, events: RoomEvents) -> BoxFuture<'_> {
+        // Boxed: attach -> event loop -> rejoin -> attach is a cycle the compiler cannot
+        // size or prove Send without the indirection.
+        Box::pin(async move {
+            let inner = &self.0;
+            {
+                let j = lock(&inner.join);
+                inner.sink.update(RoomUpdate::Joined {
+                    room: j.room_name.clone(),
+                    identity: j.identity.clone(),
+                    is_interviewer: j.is_interviewer,
+                    interview_id: j.interview.uuid_id.clone(),
+                    topic: j.interview.topic.clone(),
+                    duration_minutes: j.interview.duration_minutes as i32,
+                    scheduled_time: j.interview.scheduled_time.clone(),
+                });
+            }
+            match publish_microphone(&room).await {
+                Ok(p) => *lock(&inner.mic) = Some(p),
+                Err(e) => inner.sink.update(RoomUpdate::DeviceWarning {
+                    message: format!("No microphone: {e}"),
+                }),
+            }
+            for p in room.remote_participants() {
+                inner.sink.update(RoomUpdate::ParticipantJoined {
+                    identity: p.identity.clone(),
+                    name: p.name.clone(),
+                });
+                for publication in &p.publications {
+                    if publication.muted {
+                        inner.sink.update(RoomUpdate::TrackMuted {
+                            identity: p.identity.clone(),
+                            kind: kind_name(publication.kind).into(),
+                        });
+                    }
+                    if publication.kind == TrackKind::Video && publication.subscribed {
+                        if let Some(track) = room.remote_track(&p.identity, &publication.sid) {
+                            self.watch_video(track);
+                        }
+                    }
+                }
+            }
+            *lock(&inner.room) = Some(room);
+            let me = self.clone();
+            let task = tokio::spawn(async move { me.event_loop(events).await });
+            lock(&inner.tasks).push(task);
+        })
+    }
+
+    fn watch_video(&self, track: viva_media::RemoteTrack) {
+        let inner = &self.0;
+        let id = track.sid().to_owned();
+        let identity = track.participant_identity().to_owned();
+        let mut stream = match VideoStream::new(&track, VideoFormat::I420) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot open a video stream");
+                return;
+            }
+        };
+        lock(&inner.gates).insert(
+            id.clone(),
+            FrameGate {
+                ready: true,
+                pending: None,
+            },
+        );
+        inner.sink.update(RoomUpdate::VideoTrack {
+            identity,
+            track: id.clone(),
+        });
+        let me = self.clone();
+        let task = tokio::spawn(async move {
+            while let Some(frame) = stream.next().await {
+                let send = {
+                    let mut gates = lock(&me.0.gates);
+                    let Some(gate) = gates.get_mut(&id) else {
+                        return;
+                    };
+                    if gate.ready {
+                        gate.ready = false;
+                        true
+                    } else {
+                        gate.pending = Some(frame.clone());
+                        false
+                    }
+                };
+                if send {
+                    me.0.sink.frame(&id, frame);
+                }
+            }
+        });
+        lock(&inner.tasks).push(task);
+    }
+
+    /// The UI drew the last frame of `track`: send the newest one if it is waiting.
+    pub fn frame_ack(&self, track: &str) {
+        let next = {
+            let mut gates = lock(&self.0.gates);
+            let Some(gate) = gates.get_mut(track) else {
+                return;
+            };
+            match gate.pending.take() {
+                Some(f) => Some(f),
+                None => {
+                    gate.ready = true;
+                    None
+                }
+            }
+        };
+        if let Some(frame) = next {
+            self.0.sink.frame(track, frame);
+        }
+    }
+
+    async fn event_loop(&self, mut events: RoomEvents) {
+        let inner = &self.0;
+        let mut kinds: HashMap<String, TrackKind> = HashMap::new();
+        while let Some(event) = events.recv().await {
+            match event {
+                RoomEvent::ParticipantConnected(p) => {
+                    inner.sink.update(RoomUpdate::ParticipantJoined {
+                        identity: p.identity,
+                        name: p.name,
+                    })
+                }
+                RoomEvent::ParticipantDisconnected { identity, .. } => {
+                    inner.sink.update(RoomUpdate::ParticipantLeft { identity })
+                }
+                RoomEvent::TrackPublished { publication, .. } => {
+                    kinds.insert(publication.sid, publication.kind);
+                }
+                RoomEvent::TrackSubscribed { track, .. } => {
+                    kinds.insert(track.sid().to_owned(), track.kind());
+                    if track.kind() == TrackKind::Video {
+                        self.watch_video(track);
+                    }
+                }
+                RoomEvent::TrackUnsubscribed {
+                    participant_identity,
+                    track_sid,
+                } if lock(&inner.gates).remove(&track_sid).is_some() => {
+                    inner.sink.update(RoomUpdate::VideoTrackEnded {
+                        identity: participant_identity,
+                        track: track_sid,
+                    });
+                }
+                RoomEvent::TrackMuted {
+                    participant_identity,
+                    track_sid,
+                } => inner.sink.update(RoomUpdate::TrackMuted {
+                    identity: participant_identity,
+                    kind: kind_name(self.kind_of(&kinds, &track_sid)).into(),
+                }),
+                RoomEvent::TrackUnmuted {
+                    participant_identity,
+                    track_sid,
+                } => inner.sink.update(RoomUpdate::TrackUnmuted {
+                    identity: participant_identity,
+                    kind: kind_name(self.kind_of(&kinds, &track_sid)).into(),
+                }),
+                RoomEvent::ActiveSpeakersChanged { identities } => {
+                    inner.sink.update(RoomUpdate::ActiveSpeakers { identities })
+                }
+                RoomEvent::ConnectionQualityChanged {
+                    participant_identity,
+                    quality,
+                } => inner.sink.update(RoomUpdate::ConnectionQuality {
+                    identity: participant_identity,
+                    quality: format!("{quality:?}").to_lowercase(),
+                }),
+                RoomEvent::Reconnecting => inner.sink.update(RoomUpdate::Reconnecting),
+                RoomEvent::Reconnected => inner.sink.update(RoomUpdate::Reconnected),
+                RoomEvent::TokenRefreshed { token } => *lock(&inner.latest_token) = token,
+                RoomEvent::Disconnected { reason } => {
+                    self.on_disconnected(reason).await;
+                    return;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn kind_of(&self, kinds: &HashMap<String, TrackKind>, sid: &str) -> TrackKind {
+        if let Some(k) = kinds.get(sid) {
+            return *k;
+        }
+        // Our own tracks: the microphone is the only one we publish.
+        match &*lock(&self.0.mic) {
+            Some(m) if m.publication.sid() == sid => TrackKind::Audio,
+            _ => TrackKind::Unknown,
+        }
+    }
+
+    async fn on_disconnected(&self, reason: DisconnectReason) {
+        let inner = &self.0;
+        self.clear_media();
+        let end = |reason: EndReason, detail: &str| {
+            inner.sink.update(RoomUpdate::Ended {
+                reason,
+                detail: detail.to_owned(),
+            })
+        };
+        match reason {
+            DisconnectReason::ClientInitiated => end(EndReason::Left, "You left the interview"),
+            DisconnectReason::ParticipantRemoved => end(
+                EndReason::Removed,
+                "The interviewer removed you from the interview",
+            ),
+            DisconnectReason::RoomDeleted | DisconnectReason::RoomClosed => {
+                end(EndReason::EndedByInterviewer, "The interview has ended")
+            }
+            DisconnectReason::DuplicateIdentity => end(
+                EndReason::ConnectionLost,
+                "You joined this interview from another device",
+            ),
+            other => {
+                // The library's own reconnection gave up (e.g. the token it holds expired
+                // while the server was away). Ask the backend for a fresh token and rejoin.
+                inner.sink.update(RoomUpdate::Reconnecting);
+                match self.rejoin().await {
+                    Ok(()) => inner.sink.update(RoomUpdate::Reconnected),
+                    Err(e) if e.code == ErrorCode::Forbidden => end(EndReason::Removed, &e.message),
+                    Err(e) => end(
+                        EndReason::ConnectionLost,
+                        &format!("Connection lost ({}): {}", other.as_str(), e.message),
+                    ),
+                }
+            }
+        }
+    }
+
+    async fn rejoin(&self) -> Result<(), CoreError> {
+        let inner = &self.0;
+        let mut last = CoreError::new(ErrorCode::Offline, "not attempted");
+        for attempt in 0..4u32 {
+            if attempt > 0 {
+                tokio::time::sleep(Duration::from_millis(500 * 2u64.pow(attempt))).await;
+            }
+            let result = async {
+                let (api, access) = inner.session.access().await?;
+                let join = api.join(&access, &inner.interview_id).await?;
+                let (room, events) =
+                    Room::connect(&join.livekit_url, &join.token, RoomOptions::default()).await?;
+                *lock(&inner.latest_token) = join.token.clone();
+                *lock(&inner.join) = join;
+                Ok::<_, CoreError>((room, events))
+            }
+            .await;
+            match result {
+                Ok((room, events)) => {
+                    let me = self.clone();
+                    // attach spawns the new event loop; this one is finishing.
+                    me.attach(room, events).await;
+                    return Ok(());
+                }
+                Err(e)
+                    if matches!(
+                        e.code,
+                        ErrorCode::Forbidden | ErrorCode::Conflict | ErrorCode::Unauthorized
+                    ) =>
+                {
+                    return Err(e)
+                }
+                Err(e) => last = e,
+            }
+        }
+        Err(last)
+    }
+
+    fn clear_media(&self) {
+        lock(&self.0.gates).clear();
+        *lock(&self.0.mic) = None;
+        lock(&self.0.room).take();
+    }
+
+    /// Mutes or unmutes our microphone.
+    pub fn set_microphone(&self, enabled: bool) -> Result<(), CoreError> {
+        match &*lock(&self.0.mic) {
+            Some(m) => Ok(m.publication.set_muted(!enabled)?),
+            None => Err(CoreError::new(
+                ErrorCode::Unsupported,
+                "No microphone is available on this computer",
+            )),
+        }
+    }
+
+    /// Leaves the room.
+    pub async fn leave(&self) {
+        let room = lock(&self.0.room).clone();
+        if let Some(room) = room {
+            let _ = room.disconnect().await;
+        }
+    }
+
+    /// The token LiveKit last gave us (it refreshes it while connected).
+    pub fn latest_token(&self) -> String {
+        lock(&self.0.latest_token).clone()
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        for t in lock(&self.tasks).drain(..) {
+            t.abort();
+        }
+    }
+}
+
+async fn publish_microphone(room: &Room) -> Result<Mic, CoreError> {
+    let audio = PlatformAudio::new()?;
+    let source = audio.microphone(MicrophoneOptions {
+        echo_cancellation: true,
+        noise_suppression: true,
+        auto_gain_control: true,
+    })?;
+    let track = LocalTrack::audio("microphone", &source)?;
+    let publication = room
+        .local_participant()
+        .publish_track(&track, PublishOptions::microphone())
+        .await?;
+    Ok(Mic {
+        _audio: audio,
+        publication,
+    })
+}
+
+fn kind_name(kind: TrackKind) -> &'static str {
+    match kind {
+        TrackKind::Audio => "audio",
+        TrackKind::Video => "video",
+        TrackKind::Unknown => "unknown",
+    }
+}

@@ -1,0 +1,211 @@
+//! The signed-in session. The refresh token lives in the OS keyring (so a restart needs no
+//! password) and in memory; the access token only in memory, refreshed before it expires.
+//! Signing out deletes both.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tokio::sync::Mutex;
+use viva_api::auth::{Me, TokenPair};
+
+use crate::api::ApiClient;
+use crate::error::{CoreError, ErrorCode};
+use crate::secrets::SecretStore;
+use crate::server_url::ServerUrl;
+
+/// The keyring entry holding the remembered session.
+pub const SESSION_ENTRY: &str = "session";
+/// Refresh this long before the access token expires.
+const REFRESH_MARGIN_S: i64 = 60;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SessionInfo {
+    pub server_url: String,
+    pub user: UserInfo,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct UserInfo {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    /// interviewer | candidate
+    pub role: String,
+    pub is_staff: bool,
+    pub is_superuser: bool,
+}
+
+impl From<Me> for UserInfo {
+    fn from(m: Me) -> Self {
+        Self {
+            id: m.id,
+            username: m.username,
+            display_name: m.display_name,
+            role: m.role,
+            is_staff: m.is_staff,
+            is_superuser: m.is_superuser,
+        }
+    }
+}
+
+/// What the keyring holds.
+#[derive(Serialize, Deserialize)]
+struct Remembered {
+    server: String,
+    refresh_token: String,
+}
+
+struct Live {
+    api: ApiClient,
+    user: UserInfo,
+    access: String,
+    access_expires: DateTime<Utc>,
+    refresh: String,
+}
+
+pub struct Session {
+    secrets: Arc<dyn SecretStore>,
+    live: Mutex<Option<Live>>,
+}
+
+fn not_signed_in() -> CoreError {
+    CoreError::new(ErrorCode::Unauthorized, "You are not signed in")
+}
+
+impl Session {
+    pub fn new(secrets: Arc<dyn SecretStore>) -> Self {
+        Self {
+            secrets,
+            live: Mutex::new(None),
+        }
+    }
+
+    fn remember(&self, server: &ServerUrl, refresh: &str) -> Result<(), CoreError> {
+        let text = serde_json::to_string(&Remembered {
+            server: server.to_string(),
+            refresh_token: refresh.to_owned(),
+        })
+        .map_err(|e| CoreError::new(ErrorCode::Keyring, e.to_string()))?;
+        Ok(self.secrets.set(SESSION_ENTRY, &text)?)
+    }
+
+    async fn start(&self, api: ApiClient, pair: TokenPair) -> Result<SessionInfo, CoreError> {
+        let me = api.me(&pair.access_token).await?;
+        self.remember(api.base(), &pair.refresh_token)?;
+        let info = SessionInfo {
+            server_url: api.base().to_string(),
+            user: me.into(),
+        };
+        *self.live.lock().await = Some(Live {
+            access_expires: parse_expiry(&pair.expires_at),
+            access: pair.access_token,
+            refresh: pair.refresh_token,
+            user: info.user.clone(),
+            api,
+        });
+        Ok(info)
+    }
+
+    pub async fn login(
+        &self,
+        server: &str,
+        username: &str,
+        password: &str,
+    ) -> Result<SessionInfo, CoreError> {
+        let server = ServerUrl::parse(server)
+            .map_err(|e| CoreError::new(ErrorCode::InvalidInput, e.to_string()))?;
+        if username.trim().is_empty() || password.is_empty() {
+            return Err(CoreError::new(
+                ErrorCode::InvalidInput,
+                "Enter your username and password",
+            ));
+        }
+        let api = ApiClient::new(server);
+        let pair = api.login(username.trim(), password).await?;
+        self.start(api, pair).await
+    }
+
+    /// Restores the remembered session from the keyring. `Ok(None)` when there is none or
+    /// the server no longer accepts it (the stale entry is then deleted).
+    pub async fn restore(&self) -> Result<Option<SessionInfo>, CoreError> {
+        let Some(text) = self.secrets.get(SESSION_ENTRY)? else {
+            return Ok(None);
+        };
+        let Ok(remembered) = serde_json::from_str::<Remembered>(&text) else {
+            self.secrets.delete(SESSION_ENTRY)?;
+            return Ok(None);
+        };
+        let Ok(server) = ServerUrl::parse(&remembered.server) else {
+            self.secrets.delete(SESSION_ENTRY)?;
+            return Ok(None);
+        };
+        let api = ApiClient::new(server);
+        match api.refresh(&remembered.refresh_token).await {
+            Ok(pair) => Ok(Some(self.start(api, pair).await?)),
+            Err(e) if e.status() == Some(401) => {
+                self.secrets.delete(SESSION_ENTRY)?;
+                Ok(None)
+            }
+            // Offline: keep the entry; the user can retry when the server is back.
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn current(&self) -> Option<SessionInfo> {
+        self.live.lock().await.as_ref().map(|l| SessionInfo {
+            server_url: l.api.base().to_string(),
+            user: l.user.clone(),
+        })
+    }
+
+    /// A valid access token and the client to use it with; refreshes (rotating the
+    /// refresh token in the keyring) when it is about to expire.
+    pub async fn access(&self) -> Result<(ApiClient, String), CoreError> {
+        let mut guard = self.live.lock().await;
+        let live = guard.as_mut().ok_or_else(not_signed_in)?;
+        if (live.access_expires - Utc::now()).num_seconds() <= REFRESH_MARGIN_S {
+            self.rotate(live).await?;
+        }
+        Ok((live.api.clone(), live.access.clone()))
+    }
+
+    /// Refreshes now, whatever the expiry. Returns when the new access token expires.
+    pub async fn refresh_now(&self) -> Result<String, CoreError> {
+        let mut guard = self.live.lock().await;
+        let live = guard.as_mut().ok_or_else(not_signed_in)?;
+        self.rotate(live).await?;
+        Ok(live.access_expires.to_rfc3339())
+    }
+
+    async fn rotate(&self, live: &mut Live) -> Result<(), CoreError> {
+        let pair = live.api.refresh(&live.refresh).await?;
+        self.remember(live.api.base(), &pair.refresh_token)?;
+        live.access = pair.access_token;
+        live.refresh = pair.refresh_token;
+        live.access_expires = parse_expiry(&pair.expires_at);
+        Ok(())
+    }
+
+    /// Signs out: tells the server (best effort: offline sign-out still works locally),
+    /// deletes the keyring entry and forgets the tokens.
+    pub async fn logout(&self) -> Result<(), CoreError> {
+        let live = self.live.lock().await.take();
+        if let Some(live) = &live {
+            if let Err(e) = live.api.logout(&live.access).await {
+                tracing::warn!(error = %e, "server sign-out failed; signing out locally");
+            }
+        }
+        self.secrets.delete(SESSION_ENTRY)?;
+        Ok(())
+    }
+}
+
+fn parse_expiry(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|d| d.with_timezone(&Utc))
+        // Unknown expiry: treat as due, so the next use refreshes.
+        .unwrap_or_else(|_| Utc::now())
+}

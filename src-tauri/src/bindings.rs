@@ -1,0 +1,69 @@
+//! The typed IPC surface: every command and event the UI may use, exported to
+//! ui/src/lib/bindings.ts. A test fails when the committed file differs from what this
+//! builder generates.
+
+use specta_typescript::Typescript;
+use tauri_specta::{collect_commands, collect_events, Builder};
+
+use crate::commands::{app, auth, interviews, room};
+use crate::frames::RoomUpdateEvent;
+
+pub fn builder() -> Builder<tauri::Wry> {
+    Builder::<tauri::Wry>::new()
+        .commands(collect_commands![
+            app::app_info,
+            auth::auth_login,
+            auth::auth_logout,
+            auth::session_get,
+            auth::token_refresh,
+            interviews::interviews_list,
+            interviews::rooms_active,
+            room::room_join,
+            room::room_leave,
+            room::room_frame_ack,
+            room::room_set_microphone,
+            room::room_set_camera,
+            room::room_mute_participant,
+            room::room_eject,
+            room::room_end,
+            room::room_info,
+        ])
+        .events(collect_events![RoomUpdateEvent])
+}
+
+/// The TypeScript the builder produces.
+pub fn typescript() -> Typescript {
+    Typescript::default().header("// Generated from the Rust commands by tauri-specta. Do not edit: run `make bindings`.\n// @ts-nocheck")
+}
+
+/// `VIVA_EXPORT_BINDINGS=path` makes a debug build write the bindings and exit.
+#[cfg(debug_assertions)]
+pub fn export_if_requested(builder: &Builder<tauri::Wry>) {
+    if let Ok(path) = std::env::var("VIVA_EXPORT_BINDINGS") {
+        builder
+            .export(typescript(), &path)
+            .expect("export bindings");
+        std::process::exit(0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn committed_bindings_match_the_commands() {
+        let dir = std::env::temp_dir().join(format!("viva-bindings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let fresh = dir.join("bindings.ts");
+        super::builder()
+            .export(super::typescript(), &fresh)
+            .unwrap();
+        let generated = std::fs::read_to_string(&fresh).unwrap();
+        let committed_path = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/lib/bindings.ts");
+        let committed = std::fs::read_to_string(committed_path).unwrap_or_default();
+        std::fs::remove_dir_all(&dir).ok();
+        assert!(
+            generated == committed,
+            "ui/src/lib/bindings.ts is out of date: run `make bindings` and commit it"
+        );
+    }
+}

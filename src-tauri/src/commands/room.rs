@@ -1,0 +1,112 @@
+use std::sync::Arc;
+
+use tauri::{AppHandle, State};
+use viva_api::rooms::{ControlResponse, RoomInfo};
+use viva_core::actions::{self, MediaKind};
+use viva_core::{CoreError, ErrorCode, RoomController};
+
+use crate::error::CmdResult;
+use crate::frames::TauriSink;
+use crate::state::AppState;
+
+fn not_in_room() -> CoreError {
+    CoreError::new(ErrorCode::NotInRoom, "You are not in an interview room")
+}
+
+async fn current(state: &AppState) -> CmdResult<RoomController> {
+    state.room.lock().await.clone().ok_or_else(not_in_room)
+}
+
+/// Joins the interview's room; updates arrive as `RoomUpdateEvent`s, frames on the
+/// channel given to `room_attach_frames`.
+#[tauri::command]
+#[specta::specta]
+pub async fn room_join(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    interview_id: String,
+) -> CmdResult<()> {
+    viva_core::init_media(state.resources.as_deref())?;
+    let mut slot = state.room.lock().await;
+    if let Some(old) = slot.take() {
+        old.leave().await;
+    }
+    let sink = Arc::new(TauriSink {
+        app,
+        frames: state.frames.clone(),
+    });
+    *slot = Some(RoomController::join(state.session.clone(), &interview_id, sink).await?);
+    Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn room_leave(state: State<'_, AppState>) -> CmdResult<()> {
+    if let Some(room) = state.room.lock().await.take() {
+        room.leave().await;
+    }
+    Ok(())
+}
+
+/// The UI drew the last frame of `track`.
+#[tauri::command]
+#[specta::specta]
+pub async fn room_frame_ack(state: State<'_, AppState>, track: String) -> CmdResult<()> {
+    current(&state).await?.frame_ack(&track);
+    Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn room_set_microphone(state: State<'_, AppState>, enabled: bool) -> CmdResult<()> {
+    current(&state).await?.set_microphone(enabled)
+}
+
+/// Camera capture is not in this build of the media engine; the UI shows a placeholder.
+#[tauri::command]
+#[specta::specta]
+pub async fn room_set_camera(state: State<'_, AppState>, enabled: bool) -> CmdResult<()> {
+    current(&state).await?;
+    if enabled {
+        return Err(CoreError::new(
+            ErrorCode::Unsupported,
+            "Camera capture is not available in this version of Viva",
+        ));
+    }
+    Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn room_mute_participant(
+    state: State<'_, AppState>,
+    identity: String,
+    kind: MediaKind,
+    muted: bool,
+) -> CmdResult<ControlResponse> {
+    let room = current(&state).await?;
+    actions::mute(&state.session, room.interview_id(), &identity, kind, muted).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn room_eject(
+    state: State<'_, AppState>,
+    identity: String,
+) -> CmdResult<ControlResponse> {
+    let room = current(&state).await?;
+    actions::eject(&state.session, room.interview_id(), &identity).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn room_end(state: State<'_, AppState>) -> CmdResult<ControlResponse> {
+    let room = current(&state).await?;
+    actions::end(&state.session, room.interview_id()).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn room_info(state: State<'_, AppState>, interview_id: String) -> CmdResult<RoomInfo> {
+    actions::room_info(&state.session, &interview_id).await
+}
