@@ -1,5 +1,5 @@
 # The two commands. Both set everything up first (scripts/bootstrap) and are idempotent.
-.PHONY: run test bootstrap bundle fmt lint bindings
+.PHONY: run test bootstrap bundle fmt lint bindings bench
 
 run:
 	@scripts/run
@@ -23,3 +23,7 @@ lint:
 # Regenerates ui/src/lib/bindings.ts from the Rust commands (a test fails on drift).
 bindings:
 	@scripts/bindings
+
+# Benchmarks (numbers and method in BENCHMARKS.md).
+bench: bootstrap
+	@scripts/bench

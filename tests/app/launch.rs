@@ -1,54 +1,13 @@
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use viva_testkit::image::read_png;
 use viva_testkit::Xvfb;
 
 /// The UI's background colour (ui/src/app.css `--bg`); a blank or unstyled webview is white.
 const UI_BACKGROUND: [u8; 3] = [0x0f, 0x17, 0x2a];
 /// The card behind the sign-in content (`--panel`).
 const UI_PANEL: [u8; 3] = [0x1e, 0x29, 0x3b];
-
-struct Rgb {
-    width: usize,
-    height: usize,
-    pixels: Vec<u8>,
-}
-
-fn read_png(path: &Path) -> Rgb {
-    let decoder = png::Decoder::new(std::fs::File::open(path).expect("open screenshot"));
-    let mut reader = decoder.read_info().expect("png header");
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).expect("png frame");
-    let channels = info.color_type.samples();
-    assert!(
-        channels >= 3,
-        "screenshot is not RGB: {:?}",
-        info.color_type
-    );
-    let pixels = buf[..info.buffer_size()]
-        .chunks(channels)
-        .flat_map(|p| [p[0], p[1], p[2]])
-        .collect();
-    Rgb {
-        width: info.width as usize,
-        height: info.height as usize,
-        pixels,
-    }
-}
-
-fn share_of(img: &Rgb, colour: [u8; 3]) -> f64 {
-    let n = img.pixels.chunks(3).filter(|p| p == &colour).count();
-    n as f64 / (img.width * img.height) as f64
-}
-
-fn distinct_colours(img: &Rgb) -> usize {
-    let mut seen = std::collections::HashSet::new();
-    for p in img.pixels.chunks(3) {
-        seen.insert([p[0], p[1], p[2]]);
-    }
-    seen.len()
-}
 
 #[test]
 fn the_app_opens_a_window_that_renders_the_ui() {
@@ -77,9 +36,9 @@ fn the_app_opens_a_window_that_renders_the_ui() {
         }
         xvfb.screenshot(&shot);
         let img = read_png(&shot);
-        let bg = share_of(&img, UI_BACKGROUND);
-        let panel = share_of(&img, UI_PANEL);
-        let colours = distinct_colours(&img);
+        let bg = img.share_of(UI_BACKGROUND);
+        let panel = img.share_of(UI_PANEL);
+        let colours = img.distinct_colours();
         // Styled background over most of the window, the card, and anti-aliased text.
         if bg > 0.3 && panel > 0.02 && colours > 50 {
             break;

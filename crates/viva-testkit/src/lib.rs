@@ -6,12 +6,14 @@
 
 pub mod bot;
 pub mod cache;
+pub mod image;
 pub mod livekit;
 pub mod ports;
 pub mod postgres;
 pub mod process;
 pub mod redis;
 pub mod viva_server;
+pub mod webdriver;
 pub mod xvfb;
 
 pub use bot::Bot;
@@ -19,4 +21,5 @@ pub use livekit::{LiveKitOptions, LiveKitServer};
 pub use postgres::Postgres;
 pub use redis::Redis;
 pub use viva_server::{workspace_bin, VivaServer};
+pub use webdriver::{AppSession, Element, TauriDriver};
 pub use xvfb::Xvfb;
