@@ -2,6 +2,7 @@
 //! participants joining through the backend.
 
 mod controls;
+mod public_rooms;
 
 use serde_json::Value;
 

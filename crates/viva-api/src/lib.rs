@@ -6,9 +6,11 @@
 //! shape instead of a deserializer's complaint.
 
 pub mod auth;
+pub mod catalog;
 pub mod error;
 pub mod interviews;
 pub mod livekit;
+pub mod public;
 pub mod rooms;
 
 pub use error::ErrorBody;

@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use viva_api::auth::{LoginRequest, Me, RefreshRequest, TokenPair};
 use viva_api::interviews::Interview;
+use viva_api::public::{PublicEndResponse, PublicJoinRequest, PublicJoinResponse, PublicRoomInfo};
 use viva_api::rooms::{ActiveRoom, ControlRequest, ControlResponse, JoinResponse, RoomInfo};
 use viva_api::ErrorBody;
 
@@ -179,6 +180,97 @@ impl ApiClient {
             None::<&()>,
         )
         .await
+    }
+}
+
+/// What `getRoomToken` (GraphQL) answers: a LiveKit token for a password room.
+#[derive(Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordRoomToken {
+    pub token: String,
+    pub room_name: String,
+    /// Where to connect (LiveKit).
+    pub server_url: String,
+}
+
+impl std::fmt::Debug for PasswordRoomToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordRoomToken")
+            .field("room_name", &self.room_name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ApiClient {
+    /// A public room's job, company, instructions and status (no sign-in).
+    pub async fn public_room_info(&self, room_code: &str) -> Result<PublicRoomInfo, ApiError> {
+        let path = format!("/api/public/interview/room/{}", encode(room_code));
+        self.send(reqwest::Method::GET, &path, None, None::<&()>)
+            .await
+    }
+
+    /// Joins a public room with the phone number on the application (no sign-in).
+    pub async fn public_join(
+        &self,
+        room_code: &str,
+        phone: &str,
+        first_name: &str,
+        last_name: &str,
+    ) -> Result<PublicJoinResponse, ApiError> {
+        let path = format!("/api/public/interview/join/{}", encode(room_code));
+        let body = PublicJoinRequest {
+            phone_number: Some(phone.to_owned()),
+            first_name: Some(first_name.to_owned()),
+            last_name: Some(last_name.to_owned()),
+        };
+        self.send(reqwest::Method::POST, &path, None, Some(&body))
+            .await
+    }
+
+    /// Ends a public session with the participant token its join returned.
+    pub async fn public_end(
+        &self,
+        room_code: &str,
+        participant_token: &str,
+    ) -> Result<PublicEndResponse, ApiError> {
+        let path = format!("/api/public/interview/room/{}/end", encode(room_code));
+        self.send(
+            reqwest::Method::POST,
+            &path,
+            Some(participant_token),
+            Some(&serde_json::json!({})),
+        )
+        .await
+    }
+
+    /// Exchanges an application's one-time password for a LiveKit token (GraphQL
+    /// `getRoomToken`). GraphQL errors become `ApiError::Server` with their `statusCode`.
+    pub async fn password_room_token(
+        &self,
+        application_id: &str,
+        password: &str,
+    ) -> Result<PasswordRoomToken, ApiError> {
+        let body = serde_json::json!({
+            "query": "mutation($id: ID!, $pw: String!) { getRoomToken(getRoomTokenInput: {applicationId: $id, password: $pw}) { token roomName serverUrl } }",
+            "variables": { "id": application_id, "pw": password },
+        });
+        let answer: serde_json::Value = self
+            .send(reqwest::Method::POST, "/graphql", None, Some(&body))
+            .await?;
+        if let Some(err) = answer["errors"].as_array().and_then(|e| e.first()) {
+            return Err(ApiError::Server {
+                status: err["extensions"]["statusCode"]
+                    .as_u64()
+                    .and_then(|s| u16::try_from(s).ok())
+                    .unwrap_or(400),
+                messages: vec![err["message"]
+                    .as_str()
+                    .unwrap_or("GraphQL error")
+                    .to_owned()],
+            });
+        }
+        serde_json::from_value(answer["data"]["getRoomToken"].clone())
+            .map_err(|e| ApiError::Protocol(e.to_string()))
     }
 }
 

@@ -22,6 +22,57 @@ pub struct Config {
     /// Failed logins allowed per username (and per client address) per window.
     pub login_attempts_per_window: i64,
     pub login_window: Duration,
+    /// Region for phone numbers written without a country code (`VIVA_DEFAULT_REGION`).
+    pub default_region: phonenumber::country::Id,
+    pub otp: OtpConfig,
+    /// How often the background loop ends rooms at their maximum duration and cleans up.
+    pub sweep_interval: Duration,
+    /// The key interview agents present (`X-Api-Key`) to the GraphQL API. None: no agent
+    /// access.
+    pub agent_api_key: Option<Secret>,
+    pub notifier: NotifierConfig,
+    pub public_limits: PublicLimits,
+}
+
+/// One-time passwords of password rooms.
+#[derive(Debug, Clone)]
+pub struct OtpConfig {
+    pub ttl: Duration,
+    /// On by default: a password opens the room once.
+    pub single_use: bool,
+    /// Wrong guesses after which a password is void.
+    pub max_attempts: i64,
+}
+
+/// Limits of the unauthenticated endpoints (public room codes, password checks), counted
+/// in the database so that they hold across server nodes.
+#[derive(Debug, Clone)]
+pub struct PublicLimits {
+    /// Requests per client address per minute.
+    pub per_ip_per_minute: i64,
+    /// Join attempts per room code (and password checks per application) per window.
+    pub per_target: i64,
+    pub target_window: Duration,
+}
+
+/// Where one-time passwords go. Credentials are `Secret`s.
+#[derive(Debug, Clone)]
+pub enum NotifierConfig {
+    /// Stored in the database (`viva-server outbox list --json`).
+    Outbox,
+    /// The WhatsApp Cloud API: POST {api_url}/{phone_number_id}/messages.
+    WhatsApp {
+        api_url: String,
+        token: Secret,
+        phone_number_id: String,
+    },
+    /// A Twilio-style SMS API: POST {api_url}/2010-04-01/Accounts/{sid}/Messages.json.
+    Sms {
+        api_url: String,
+        account_sid: String,
+        auth_token: Secret,
+        from: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -142,6 +193,56 @@ impl Config {
             jwt_secret
         };
 
+        let number = |name: &'static str, default: u64| -> Result<u64, ConfigError> {
+            match env(name) {
+                Some(v) => v.trim().parse().map_err(|_| ConfigError::Invalid {
+                    name,
+                    message: format!("'{v}' is not a whole number"),
+                }),
+                None => Ok(default),
+            }
+        };
+        let positive = |name: &'static str, default: u64| -> Result<u64, ConfigError> {
+            let n = number(name, default)?;
+            if n == 0 {
+                return Err(ConfigError::Invalid {
+                    name,
+                    message: "must be at least 1".into(),
+                });
+            }
+            Ok(n)
+        };
+        let region_text = env("VIVA_DEFAULT_REGION").unwrap_or_else(|| "AE".into());
+        let default_region = region_text
+            .trim()
+            .to_ascii_uppercase()
+            .parse()
+            .map_err(|_| ConfigError::Invalid {
+                name: "VIVA_DEFAULT_REGION",
+                message: format!("'{region_text}' is not a two-letter region code like AE"),
+            })?;
+        let single_use = match env("VIVA_OTP_SINGLE_USE").as_deref().map(str::trim) {
+            None | Some("true" | "1" | "yes") => true,
+            Some("false" | "0" | "no") => false,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "VIVA_OTP_SINGLE_USE",
+                    message: format!("'{other}' is not true or false"),
+                })
+            }
+        };
+        let agent_api_key = match env("VIVA_AGENT_API_KEY").map(Secret::new) {
+            Some(k) if k.expose().len() < 16 => {
+                return Err(ConfigError::Invalid {
+                    name: "VIVA_AGENT_API_KEY",
+                    message: "must be at least 16 characters".into(),
+                })
+            }
+            Some(k) => Some(k),
+            None => None,
+        };
+        let notifier = notifier_config(&env)?;
+
         Ok(Self {
             bind,
             database_url,
@@ -163,7 +264,51 @@ impl Config {
             max_body_bytes: 64 * 1024,
             login_attempts_per_window: 10,
             login_window: Duration::from_secs(15 * 60),
+            default_region,
+            otp: OtpConfig {
+                ttl: Duration::from_secs(positive("VIVA_OTP_TTL_SECONDS", 900)?),
+                single_use,
+                max_attempts: 5,
+            },
+            sweep_interval: Duration::from_millis(positive("VIVA_SWEEP_INTERVAL_MS", 1000)?),
+            agent_api_key,
+            notifier,
+            public_limits: PublicLimits {
+                per_ip_per_minute: positive("VIVA_PUBLIC_RATE_LIMIT_PER_IP", 60)? as i64,
+                per_target: positive("VIVA_PUBLIC_RATE_LIMIT_PER_CODE", 20)? as i64,
+                target_window: Duration::from_secs(10 * 60),
+            },
         })
+    }
+}
+
+fn notifier_config(env: &impl Fn(&str) -> Option<String>) -> Result<NotifierConfig, ConfigError> {
+    let required = |name: &'static str| {
+        env(name)
+            .filter(|v| !v.trim().is_empty())
+            .ok_or(ConfigError::Invalid {
+                name,
+                message: "is required by the chosen VIVA_NOTIFIER".into(),
+            })
+    };
+    match env("VIVA_NOTIFIER").as_deref().map(str::trim) {
+        None | Some("" | "outbox") => Ok(NotifierConfig::Outbox),
+        Some("whatsapp") => Ok(NotifierConfig::WhatsApp {
+            api_url: env("VIVA_WHATSAPP_API_URL")
+                .unwrap_or_else(|| "https://graph.facebook.com/v18.0".into()),
+            token: Secret::new(required("VIVA_WHATSAPP_TOKEN")?),
+            phone_number_id: required("VIVA_WHATSAPP_PHONE_NUMBER_ID")?,
+        }),
+        Some("sms") => Ok(NotifierConfig::Sms {
+            api_url: env("VIVA_SMS_API_URL").unwrap_or_else(|| "https://api.twilio.com".into()),
+            account_sid: required("VIVA_SMS_ACCOUNT_SID")?,
+            auth_token: Secret::new(required("VIVA_SMS_AUTH_TOKEN")?),
+            from: required("VIVA_SMS_FROM")?,
+        }),
+        Some(other) => Err(ConfigError::Invalid {
+            name: "VIVA_NOTIFIER",
+            message: format!("'{other}' is not one of outbox, whatsapp, sms"),
+        }),
     }
 }
 
@@ -226,6 +371,42 @@ mod tests {
         assert!(!printed.contains("jwt-secret-value"), "{printed}");
         assert_eq!(cfg.livekit.public_url, "ws://127.0.0.1:7880");
         assert!(cfg.livekit.configured());
+    }
+
+    #[test]
+    fn candidate_access_settings_have_defaults_and_keep_secrets() {
+        let cfg = with(&[("VIVA_DATABASE_URL", "sqlite::memory:")]).unwrap();
+        assert_eq!(cfg.default_region, phonenumber::country::Id::AE);
+        assert_eq!(cfg.otp.ttl, Duration::from_secs(900));
+        assert!(cfg.otp.single_use);
+        assert!(matches!(cfg.notifier, NotifierConfig::Outbox));
+        assert!(cfg.agent_api_key.is_none());
+        let cfg = with(&[
+            ("VIVA_DATABASE_URL", "sqlite::memory:"),
+            ("VIVA_DEFAULT_REGION", "us"),
+            ("VIVA_NOTIFIER", "sms"),
+            ("VIVA_SMS_ACCOUNT_SID", "AC123"),
+            ("VIVA_SMS_AUTH_TOKEN", "sms-auth-token-value"),
+            ("VIVA_SMS_FROM", "+15550001111"),
+            ("VIVA_AGENT_API_KEY", "agent-key-value-agent-key"),
+        ])
+        .unwrap();
+        assert_eq!(cfg.default_region, phonenumber::country::Id::US);
+        let printed = format!("{cfg:?}");
+        assert!(!printed.contains("sms-auth-token-value"), "{printed}");
+        assert!(!printed.contains("agent-key-value"), "{printed}");
+        let err = with(&[
+            ("VIVA_DATABASE_URL", "sqlite::memory:"),
+            ("VIVA_NOTIFIER", "whatsapp"),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().starts_with("VIVA_WHATSAPP_TOKEN"), "{err}");
+        let err = with(&[
+            ("VIVA_DATABASE_URL", "sqlite::memory:"),
+            ("VIVA_DEFAULT_REGION", "Atlantis"),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().starts_with("VIVA_DEFAULT_REGION"), "{err}");
     }
 
     #[test]

@@ -67,6 +67,24 @@ pub fn interview_room_name(interview_id: Uuid) -> String {
     format!("interview-{interview_id}")
 }
 
+/// The LiveKit room of a public room code (underscore: never mistaken for an interview's).
+pub fn public_room_name(code: &str) -> String {
+    format!("interview_{code}")
+}
+
+/// The n-th one-time-password room of an application, as the seed names it (an agent
+/// parses the application id out of it).
+pub fn password_room_name(application_id: Uuid, n: i64) -> String {
+    format!("interview-{application_id}-{n}")
+}
+
+/// The LiveKit identity of a candidate who joins by phone: `candidate_` and the E.164
+/// number's digits. Derived from the phone the server checked, never chosen by a client.
+pub fn candidate_identity(e164: &str) -> String {
+    let digits: String = e164.chars().filter(char::is_ascii_digit).collect();
+    format!("candidate_{digits}")
+}
+
 /// Milliseconds since the Unix epoch: the storage format of every timestamp.
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
@@ -108,5 +126,11 @@ mod tests {
             "interview-98765432-10ab-cdef-0123-456789abcdef"
         );
         assert_eq!(ms_to_rfc3339(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(
+            candidate_identity("+971509876543"),
+            "candidate_971509876543"
+        );
+        assert_eq!(public_room_name("93R2QBEU"), "interview_93R2QBEU");
+        assert_eq!(password_room_name(id, 2), format!("interview-{id}-2"));
     }
 }

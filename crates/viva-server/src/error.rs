@@ -28,6 +28,14 @@ impl ApiError {
         self.status
     }
 
+    pub fn messages(&self) -> &[String] {
+        &self.messages
+    }
+
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        self.retry_after_secs
+    }
+
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, message)
     }

@@ -3,17 +3,21 @@
 
 pub mod auth;
 pub mod cli;
+pub mod codes;
 pub mod config;
 pub mod domain;
 pub mod error;
 pub mod extract;
 pub mod livekit;
 pub mod metrics;
+pub mod notify;
+pub mod phone;
 pub mod routes;
 pub mod secret;
 pub mod session;
 pub mod state;
 pub mod store;
+pub mod sweeper;
 
 use std::net::SocketAddr;
 
@@ -27,10 +31,12 @@ pub fn app(state: AppState) -> axum::Router {
 }
 
 /// Serves the app on `listener` until SIGINT/SIGTERM, with client addresses available to
-/// handlers (login throttling).
+/// handlers (login throttling), and runs the background sweeper (rooms at their maximum
+/// duration, cleanup) alongside.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> anyhow::Result<()> {
     let addr: SocketAddr = listener.local_addr()?;
-    tracing::info!(%addr, "viva-server listening");
+    tracing::info!(%addr, node = %state.node_id, "viva-server listening");
+    let _sweeper = sweeper::spawn(state.clone());
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),

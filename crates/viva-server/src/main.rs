@@ -42,6 +42,10 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo => viva_server::cli::demo(&store).await,
+        command @ (Command::Company { .. }
+        | Command::Job { .. }
+        | Command::Application { .. }
+        | Command::Outbox { .. }) => viva_server::cli::catalog(&store, &config, command).await,
         Command::User {
             command:
                 UserCommand::Create {

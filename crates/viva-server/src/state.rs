@@ -6,6 +6,7 @@ use crate::auth::AccessTokens;
 use crate::config::Config;
 use crate::livekit::LiveKit;
 use crate::metrics::Metrics;
+use crate::notify::Notifier;
 use crate::store::Store;
 
 #[derive(Clone, Debug)]
@@ -18,6 +19,10 @@ pub struct Inner {
     pub tokens: AccessTokens,
     pub livekit: LiveKit,
     pub metrics: Metrics,
+    /// Where one-time passwords are sent (`VIVA_NOTIFIER`).
+    pub notifier: Box<dyn Notifier>,
+    /// This process's id in `room_endings`, to tell server nodes apart.
+    pub node_id: String,
 }
 
 impl AppState {
@@ -26,6 +31,8 @@ impl AppState {
             tokens: AccessTokens::new(&config.jwt_secret),
             livekit: LiveKit::new(config.livekit.clone()),
             metrics: Metrics::default(),
+            notifier: crate::notify::from_config(&config.notifier, &store),
+            node_id: uuid::Uuid::new_v4().to_string(),
             config,
             store,
         }))

@@ -23,7 +23,8 @@ use output::emit;
 #[command(
     name = "viva-bot",
     version,
-    about = "A headless Viva participant that prints JSON lines"
+    about = "A headless Viva participant that prints JSON lines",
+    group(clap::ArgGroup::new("how").args(["interview", "room_code", "application"]))
 )]
 pub struct Args {
     /// LiveKit URL (ws:// or wss://), with --token.
@@ -32,17 +33,38 @@ pub struct Args {
     /// A LiveKit join token, with --url.
     #[arg(long, requires = "url")]
     pub token: Option<String>,
-    /// viva-server base URL: join through the backend as a user.
-    #[arg(long, requires_all = ["username", "interview"])]
+    /// viva-server base URL: join through the backend as a user (--username, --interview),
+    /// with a public room code (--room-code, --phone, --name), or with a one-time password
+    /// (--application, --otp).
+    #[arg(long, requires = "how")]
     pub server: Option<String>,
-    #[arg(long)]
+    #[arg(long, requires = "interview")]
     pub username: Option<String>,
     /// The password; prefer VIVA_BOT_PASSWORD (arguments show in `ps`).
     #[arg(long, env = "VIVA_BOT_PASSWORD", hide_env_values = true)]
     pub password: Option<String>,
     /// The interview's uuid_id.
-    #[arg(long)]
+    #[arg(long, requires_all = ["server", "username"])]
     pub interview: Option<String>,
+    /// A public room code: join as the candidate with --phone and --name, no account.
+    #[arg(long, requires_all = ["server", "phone", "name"])]
+    pub room_code: Option<String>,
+    /// The candidate's phone number, as on the application (any common form).
+    #[arg(long, requires = "room_code")]
+    pub phone: Option<String>,
+    /// The candidate's name, "First Last".
+    #[arg(long, requires = "room_code")]
+    pub name: Option<String>,
+    /// With --room-code: when leaving on its own (--duration, a signal), end the session
+    /// for everyone with the candidate's participant token first.
+    #[arg(long, requires = "room_code")]
+    pub end_on_leave: bool,
+    /// An application id: join its password room with --otp.
+    #[arg(long, requires_all = ["server", "otp"])]
+    pub application: Option<String>,
+    /// The one-time password; prefer VIVA_BOT_OTP (arguments show in `ps`).
+    #[arg(long, env = "VIVA_BOT_OTP", hide_env_values = true)]
+    pub otp: Option<String>,
     /// What to publish: audio, video, or both (comma-separated).
     #[arg(long, value_delimiter = ',', value_parser = ["audio", "video"])]
     pub publish: Vec<String>,
@@ -98,6 +120,15 @@ fn parse_rgb(s: &str) -> Result<[u8; 3], String> {
 struct Target {
     url: String,
     token: String,
+    /// For --end-on-leave: how to end the public session.
+    end: Option<EndSession>,
+}
+
+/// The candidate's credential for ending a public session. Never printed.
+struct EndSession {
+    api: ApiClient,
+    room_code: String,
+    participant_token: String,
 }
 
 async fn resolve(args: &Args) -> Result<Target, String> {
@@ -105,18 +136,50 @@ async fn resolve(args: &Args) -> Result<Target, String> {
         return Ok(Target {
             url: url.clone(),
             token: token.clone(),
+            end: None,
         });
     }
-    let (Some(server), Some(username), Some(interview)) =
-        (&args.server, &args.username, &args.interview)
-    else {
-        return Err("give --url and --token, or --server with --username and --interview".into());
+    let Some(server) = &args.server else {
+        return Err("give --url and --token, or --server and a way to join".into());
+    };
+    let api = ApiClient::new(ServerUrl::parse(server).map_err(|e| e.to_string())?);
+    if let (Some(code), Some(phone), Some(name)) = (&args.room_code, &args.phone, &args.name) {
+        let (first, last) = name
+            .trim()
+            .split_once(char::is_whitespace)
+            .ok_or("give --name as \"First Last\"")?;
+        let joined = api
+            .public_join(code, phone, first.trim(), last.trim())
+            .await
+            .map_err(|e| format!("join refused: {e}"))?;
+        return Ok(Target {
+            url: joined.server_url,
+            token: joined.token,
+            end: args.end_on_leave.then(|| EndSession {
+                api: api.clone(),
+                room_code: code.clone(),
+                participant_token: joined.participant_token,
+            }),
+        });
+    }
+    if let (Some(application), Some(otp)) = (&args.application, &args.otp) {
+        let joined = api
+            .password_room_token(application, otp)
+            .await
+            .map_err(|e| format!("join refused: {e}"))?;
+        return Ok(Target {
+            url: joined.server_url,
+            token: joined.token,
+            end: None,
+        });
+    }
+    let (Some(username), Some(interview)) = (&args.username, &args.interview) else {
+        return Err("give --username and --interview, --room-code with --phone and --name, or --application with --otp".into());
     };
     let password = args
         .password
         .as_deref()
         .ok_or("give the password with --password or VIVA_BOT_PASSWORD")?;
-    let api = ApiClient::new(ServerUrl::parse(server).map_err(|e| e.to_string())?);
     let pair = api
         .login(username, password)
         .await
@@ -128,7 +191,21 @@ async fn resolve(args: &Args) -> Result<Target, String> {
     Ok(Target {
         url: join.livekit_url,
         token: join.token,
+        end: None,
     })
+}
+
+/// --end-on-leave: ends the public session before leaving; reports the outcome.
+async fn end_session(target: &Target) {
+    if let Some(e) = &target.end {
+        match e.api.public_end(&e.room_code, &e.participant_token).await {
+            Ok(r) => emit("session_ended", serde_json::json!({ "message": r.message })),
+            Err(err) => emit(
+                "error",
+                serde_json::json!({ "stage": "end", "message": err.to_string() }),
+            ),
+        }
+    }
 }
 
 pub async fn run(args: Args) -> i32 {
@@ -203,11 +280,13 @@ pub async fn run(args: Args) -> i32 {
         let event = tokio::select! {
             e = events.recv() => e,
             _ = sleep_until(deadline) => {
+                end_session(&target).await;
                 let _ = room.disconnect().await;
                 // The library reports the disconnect as an event; drain it below.
                 None
             }
             _ = term.recv() => {
+                end_session(&target).await;
                 let _ = room.disconnect().await;
                 None
             }
@@ -382,5 +461,76 @@ mod tests {
             "smell"
         ])
         .is_err());
+    }
+
+    #[test]
+    fn the_join_modes_need_their_flags() {
+        let args = Args::try_parse_from([
+            "viva-bot",
+            "--server",
+            "http://x",
+            "--room-code",
+            "ABCDEFGH",
+            "--phone",
+            "+971509876543",
+            "--name",
+            "Ahmed Hassan",
+            "--end-on-leave",
+        ])
+        .unwrap();
+        assert_eq!(args.room_code.as_deref(), Some("ABCDEFGH"));
+        assert!(args.end_on_leave);
+        for bad in [
+            &["viva-bot", "--server", "http://x"][..],
+            &[
+                "viva-bot",
+                "--server",
+                "http://x",
+                "--room-code",
+                "C",
+                "--phone",
+                "1",
+            ],
+            &[
+                "viva-bot",
+                "--room-code",
+                "C",
+                "--phone",
+                "1",
+                "--name",
+                "A B",
+            ],
+            &["viva-bot", "--server", "http://x", "--interview", "i"],
+            &[
+                "viva-bot",
+                "--server",
+                "http://x",
+                "--room-code",
+                "C",
+                "--phone",
+                "1",
+                "--name",
+                "A B",
+                "--username",
+                "u",
+                "--interview",
+                "i",
+            ],
+        ] {
+            assert!(
+                Args::try_parse_from(bad).is_err(),
+                "{bad:?} must be refused"
+            );
+        }
+        assert!(Args::try_parse_from([
+            "viva-bot",
+            "--server",
+            "http://x",
+            "--application",
+            "a",
+            "--otp",
+            "123456",
+        ])
+        .is_ok());
     }
 }

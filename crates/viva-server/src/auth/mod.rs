@@ -4,7 +4,7 @@ mod access;
 mod password;
 
 pub use access::{AccessClaims, AccessTokens};
-pub use password::{hash_password, verify_password, PasswordError, MIN_PASSWORD_LEN};
+pub use password::{hash_password, hash_pin, verify_password, PasswordError, MIN_PASSWORD_LEN};
 
 use base64::Engine;
 use rand::RngCore;

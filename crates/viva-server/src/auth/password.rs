@@ -29,6 +29,23 @@ pub fn hash_password(password: &str) -> Result<String, PasswordError> {
         .map_err(|_| PasswordError::Hash)
 }
 
+/// argon2id of a short numeric one-time password. No length rule: PINs are short by
+/// design; they are protected by their expiry and attempt limit, and hashed so that a
+/// database dump does not hand out live passwords.
+pub fn hash_pin(pin: &str) -> Result<String, PasswordError> {
+    if pin.is_empty() {
+        return Err(PasswordError::TooShort);
+    }
+    if pin.len() > 64 {
+        return Err(PasswordError::TooLong);
+    }
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    Argon2::default()
+        .hash_password(pin.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|_| PasswordError::Hash)
+}
+
 /// Constant-time check against a stored PHC string. A malformed stored hash never matches.
 pub fn verify_password(password: &str, stored: &str) -> bool {
     if password.len() > 1024 {
@@ -53,6 +70,14 @@ mod tests {
         assert!(verify_password("correct horse", &h));
         assert!(!verify_password("correct hors", &h));
         assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn pins_hash_without_the_length_rule() {
+        let h = hash_pin("042137").unwrap();
+        assert!(h.starts_with("$argon2id$") && !h.contains("042137"), "{h}");
+        assert!(verify_password("042137", &h));
+        assert!(!verify_password("042138", &h));
     }
 
     #[test]

@@ -49,27 +49,61 @@ pub async fn token(
             "Superusers cannot join interview rooms",
         ));
     }
-    // Only interview rooms exist here; the caller must take part in the interview.
+    // Three kinds of room exist here, each with one interviewer who gets roomAdmin:
+    // interview rooms (`interview-{uuid}`: both sides may join), public rooms
+    // (`interview_{code}`: the staff member who created the code; the candidate joins with
+    // the code and a phone instead) and password rooms (`interview-{applicationId}-{n}`:
+    // the staff member who asked for the password; the candidate uses the password).
     let not_found = || ApiError::not_found(format!("Room {room_id} not found"));
-    let interview_id = room_id
-        .strip_prefix("interview-")
-        .and_then(|rest| Uuid::parse_str(rest).ok())
-        .ok_or_else(not_found)?;
-    let interview = load(&state, interview_id).await.map_err(|_| not_found())?;
-    let side = side_of(&interview, user.id())
-        .ok_or_else(|| ApiError::forbidden("Insufficient permissions to join this room"))?;
-    if !matches!(
-        interview.status,
-        InterviewStatus::Accepted | InterviewStatus::InProgress
-    ) {
-        return Err(ApiError::conflict(format!(
-            "Interview is {}; only accepted interviews can be joined",
-            interview.status
-        )));
-    }
+    let forbidden = || ApiError::forbidden("Insufficient permissions to join this room");
+    let is_interviewer = if room_id.starts_with("interview_") {
+        let session = state
+            .store
+            .public_session_by_room(&room_id)
+            .await?
+            .ok_or_else(not_found)?;
+        if session.created_by != user.id() {
+            return Err(forbidden());
+        }
+        true
+    } else if let Some(creator) = state.store.password_room_creator(&room_id).await? {
+        if creator != Some(user.id()) {
+            return Err(forbidden());
+        }
+        true
+    } else {
+        let interview_id = room_id
+            .strip_prefix("interview-")
+            .and_then(|rest| Uuid::parse_str(rest).ok())
+            .ok_or_else(not_found)?;
+        let interview = load(&state, interview_id).await.map_err(|_| not_found())?;
+        let side = side_of(&interview, user.id()).ok_or_else(forbidden)?;
+        if !matches!(
+            interview.status,
+            InterviewStatus::Accepted | InterviewStatus::InProgress
+        ) {
+            return Err(ApiError::conflict(format!(
+                "Interview is {}; only accepted interviews can be joined",
+                interview.status
+            )));
+        }
+        side == Side::Interviewer
+    };
     if let Some(room) = state.store.room(&room_id).await? {
         if room.status == RoomStatus::Ended {
             return Err(ApiError::forbidden("This interview room has ended"));
+        }
+        if room.interview_id.is_none() {
+            // Public and password rooms are created in LiveKit with their stored options
+            // when someone first joins.
+            state
+                .livekit
+                .ensure_room(
+                    &room.name,
+                    room.empty_timeout as u32,
+                    room.max_participants as u32,
+                )
+                .await?;
         }
     }
     if state.store.is_banned(&room_id, &identity).await? {
@@ -86,7 +120,6 @@ pub async fn token(
         .name
         .filter(|n| !n.trim().is_empty())
         .unwrap_or_else(|| user.user.display_name.clone());
-    let is_interviewer = side == Side::Interviewer;
     let issued = state.livekit.join_token(&JoinGrant {
         room: room_id.clone(),
         identity: identity.clone(),

@@ -1,11 +1,14 @@
 //! The route table and the middleware every request passes through.
 
 mod auth;
+mod catalog;
 mod feedback;
+pub mod graphql;
 mod interviews;
 mod livekit_api;
 pub mod openapi;
 mod ops;
+pub mod public;
 mod rooms;
 
 use std::net::SocketAddr;
@@ -58,6 +61,32 @@ pub fn router(state: AppState) -> Router {
             get(livekit_api::connection_info),
         )
         .route("/api/livekit/health", get(livekit_api::health))
+        // the hiring catalog (staff)
+        .route(
+            "/api/companies/",
+            get(catalog::list_companies).post(catalog::create_company),
+        )
+        .route("/api/companies/{id}/", get(catalog::get_company))
+        .route(
+            "/api/jobs/",
+            get(catalog::list_jobs).post(catalog::create_job),
+        )
+        .route("/api/jobs/{id}/", get(catalog::get_job))
+        .route(
+            "/api/applications/",
+            get(catalog::list_applications).post(catalog::create_application),
+        )
+        .route("/api/applications/{id}/", get(catalog::get_application))
+        // public interview access
+        .route("/api/public/interview/room/create", post(public::create))
+        .route("/api/public/interview/room/{roomCode}", get(public::info))
+        .route("/api/public/interview/join/{roomCode}", post(public::join))
+        .route(
+            "/api/public/interview/room/{roomCode}/end",
+            post(public::end),
+        )
+        // one-time-password rooms and the agents' application query
+        .route("/graphql", post(graphql::handler))
         // ops
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

@@ -172,6 +172,92 @@ pub const ROUTES: &[RouteDoc] = &[
         "Whether LiveKit is configured and answering",
         false,
     ),
+    r(
+        "get",
+        "/api/companies/",
+        "catalog",
+        "Companies (staff)",
+        true,
+    ),
+    r(
+        "post",
+        "/api/companies/",
+        "catalog",
+        "Create a company {name} (staff)",
+        true,
+    ),
+    r(
+        "get",
+        "/api/companies/{id}/",
+        "catalog",
+        "One company (staff)",
+        true,
+    ),
+    r("get", "/api/jobs/", "catalog", "Jobs (staff)", true),
+    r(
+        "post",
+        "/api/jobs/",
+        "catalog",
+        "Create a job {companyId, title, description, questions} (staff)",
+        true,
+    ),
+    r("get", "/api/jobs/{id}/", "catalog", "One job (staff)", true),
+    r(
+        "get",
+        "/api/applications/",
+        "catalog",
+        "Applications (staff)",
+        true,
+    ),
+    r(
+        "post",
+        "/api/applications/",
+        "catalog",
+        "Create an application {jobId, candidateName, candidateEmail, candidatePhone} (staff)",
+        true,
+    ),
+    r(
+        "get",
+        "/api/applications/{id}/",
+        "catalog",
+        "One application (staff)",
+        true,
+    ),
+    r(
+        "post",
+        "/api/public/interview/room/create",
+        "public",
+        "Create a public room code for an application (staff)",
+        true,
+    ),
+    r(
+        "get",
+        "/api/public/interview/room/{roomCode}",
+        "public",
+        "A public room's job, company, instructions and status",
+        false,
+    ),
+    r(
+        "post",
+        "/api/public/interview/join/{roomCode}",
+        "public",
+        "Join with the application's phone number; returns a LiveKit token and a participant token",
+        false,
+    ),
+    r(
+        "post",
+        "/api/public/interview/room/{roomCode}/end",
+        "public",
+        "End the session (Bearer: the participant token, or a staff access token)",
+        true,
+    ),
+    r(
+        "post",
+        "/graphql",
+        "graphql",
+        "GraphQL: createInterviewRoom, getRoomToken (one-time passwords), application (agents)",
+        false,
+    ),
     r("get", "/healthz", "ops", "Liveness", false),
     r("get", "/readyz", "ops", "Readiness (database)", false),
     r("get", "/metrics", "ops", "Prometheus metrics", false),
@@ -206,6 +292,12 @@ pub fn spec() -> Value {
             op["parameters"] = json!([{
                 "name": "id", "in": "path", "required": true,
                 "schema": { "type": "string", "format": "uuid" }
+            }]);
+        }
+        if route.path.contains("{roomCode}") {
+            op["parameters"] = json!([{
+                "name": "roomCode", "in": "path", "required": true,
+                "schema": { "type": "string", "pattern": "^[2-9A-HJKMNP-Z]{8}$" }
             }]);
         }
         let entry = paths.entry(route.path).or_insert_with(|| json!({}));

@@ -364,8 +364,9 @@ pub async fn controls(
             })
         }
         Action::End => {
-            state.livekit.delete_room(&name).await?;
-            state.store.end_room(&name).await?;
+            // Recorded in room_endings like every other ending; a failed DeleteRoom is
+            // retried in the background and the room refuses joins meanwhile.
+            crate::sweeper::end_room(&state, &name, "interviewer").await?;
             reply("Interview room ended for everyone".into())
         }
     }

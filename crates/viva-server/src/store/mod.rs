@@ -7,9 +7,14 @@
 //! that must differ branch on `Dialect`. One conformance suite (tests/store) runs against
 //! both databases.
 
+mod catalog;
+mod endings;
 mod feedback;
 mod interviews;
 mod limits;
+mod outbox;
+mod passwords;
+mod public;
 mod rooms;
 mod sessions;
 mod users;
@@ -17,8 +22,13 @@ mod users;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::AnyPool;
 
+pub use catalog::{Application, Company, Job, NewApplication, NewJob};
+pub use endings::{CleanupReport, RoomEnding, RETENTION_MS};
 pub use feedback::{Feedback, NewFeedback};
 pub use interviews::{Interview, NewInterview};
+pub use outbox::OutboxMessage;
+pub use passwords::{NewPasswordRoom, RoomPassword};
+pub use public::{NewPublicJoin, NewPublicSession, PublicSession};
 pub use rooms::{NewRoom, Room};
 pub use sessions::RefreshOutcome;
 pub use users::{NewUser, User};

@@ -2,7 +2,7 @@
 //! each test reads like a story.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
@@ -14,15 +14,73 @@ use viva_testkit::LiveKitServer;
 
 pub struct TestApp {
     pub base: String,
+    /// The server's state, for driving background work (`viva_server::sweeper`) directly.
+    pub state: AppState,
     pub store: Store,
     pub livekit: Option<Arc<LiveKitServer>>,
     pub client: reqwest::Client,
     _dir: tempfile::TempDir,
 }
 
+#[derive(Default)]
 pub struct Opts {
     pub database_url: Option<String>,
     pub livekit: Option<Arc<LiveKitServer>>,
+    /// Extra configuration variables (VIVA_NOTIFIER, limits, ...).
+    pub env: Vec<(&'static str, String)>,
+}
+
+/// Everything every in-process server of this test binary logged (debug level for
+/// viva-server), so that tests can prove no secret reached a log line.
+static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+
+struct LogSink(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn capture_logs() {
+    LOGS.get_or_init(|| {
+        let buf = Arc::new(Mutex::new(Vec::new()));
+        let sink = buf.clone();
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("info,viva_server=debug,sqlx=warn")
+            .with_ansi(false)
+            .with_writer(move || LogSink(sink.clone()))
+            .try_init();
+        buf
+    });
+}
+
+/// The log lines captured so far in this test binary.
+pub fn captured_logs() -> String {
+    capture_logs();
+    String::from_utf8_lossy(&LOGS.get().unwrap().lock().unwrap()).into_owned()
+}
+
+/// Asserts that none of `secrets` appears in any captured log line.
+#[track_caller]
+pub fn assert_not_logged(secrets: &[&str]) {
+    let logs = captured_logs();
+    assert!(
+        logs.contains("request"),
+        "the log capture works (request lines are there)"
+    );
+    for s in secrets {
+        assert!(!s.is_empty());
+        assert!(
+            !logs.contains(s),
+            "a secret ({} chars) appears in the log",
+            s.len()
+        );
+    }
 }
 
 /// A signed-in test user.
@@ -42,11 +100,7 @@ impl Actor {
 impl TestApp {
     /// SQLite in a temporary file; no LiveKit.
     pub async fn start() -> Self {
-        Self::start_with(Opts {
-            database_url: None,
-            livekit: None,
-        })
-        .await
+        Self::start_with(Opts::default()).await
     }
 
     /// SQLite and a real livekit-server of its own.
@@ -57,13 +111,14 @@ impl TestApp {
                 .unwrap(),
         );
         Self::start_with(Opts {
-            database_url: None,
             livekit: Some(lk),
+            ..Opts::default()
         })
         .await
     }
 
     pub async fn start_with(opts: Opts) -> Self {
+        capture_logs();
         let dir = tempfile::tempdir().unwrap();
         let url = opts.database_url.unwrap_or_else(|| {
             format!("sqlite://{}?mode=rwc", dir.path().join("viva.db").display())
@@ -82,6 +137,7 @@ impl TestApp {
             vars.push(("VIVA_LIVEKIT_API_KEY", lk.api_key.clone()));
             vars.push(("VIVA_LIVEKIT_API_SECRET", lk.api_secret.clone()));
         }
+        vars.extend(opts.env);
         let config =
             Config::from_sources(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()))
                 .expect("test config");
@@ -89,11 +145,13 @@ impl TestApp {
         store.migrate().await.expect("migrate");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let app = viva_server::app(AppState::new(config, store.clone()))
-            .into_make_service_with_connect_info::<SocketAddr>();
+        let state = AppState::new(config, store.clone());
+        let app =
+            viva_server::app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         TestApp {
             base: format!("http://{addr}"),
+            state,
             store,
             livekit: lk,
             client: reqwest::Client::new(),

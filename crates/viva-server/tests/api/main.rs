@@ -2,13 +2,19 @@
 //! one module per surface; linked once.
 
 mod auth;
+mod bruteforce;
+mod catalog;
 mod harness;
 mod interviews;
 mod livekit_api;
 mod matrix;
 mod ops;
+mod otp;
+mod public;
 mod rooms;
 mod store;
+mod stub;
+mod sweeper;
 mod validation;
 
 pub use harness::*;

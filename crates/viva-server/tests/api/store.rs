@@ -5,7 +5,8 @@ use std::collections::HashSet;
 use uuid::Uuid;
 use viva_server::domain::{FeedbackKind, InterviewStatus, InterviewType, Role, RoomStatus};
 use viva_server::store::{
-    NewFeedback, NewInterview, NewRoom, NewUser, RefreshOutcome, Store, StoreError,
+    NewApplication, NewFeedback, NewInterview, NewJob, NewPasswordRoom, NewPublicJoin,
+    NewPublicSession, NewRoom, NewUser, RefreshOutcome, Store, StoreError, RETENTION_MS,
 };
 use viva_testkit::Postgres;
 
@@ -233,6 +234,257 @@ async fn conformance(store: Store) {
         store.rate_limit_count("b", 60_000, 180_000).await.unwrap(),
         0
     );
+
+    candidate_access(&store, intv.id).await;
+}
+
+/// The candidate-access tables: catalog, public sessions, password rooms, outbox,
+/// endings and cleanup.
+async fn candidate_access(store: &Store, staff: Uuid) {
+    // catalog: parents must exist; questions round-trip as a list
+    let company = store.create_company("MENA Bank").await.unwrap();
+    assert_eq!(store.company(company.id).await.unwrap().unwrap(), company);
+    assert!(store
+        .create_job(NewJob {
+            company_id: Uuid::new_v4(),
+            title: "x".into(),
+            description: String::new(),
+            questions: vec![],
+        })
+        .await
+        .unwrap()
+        .is_none());
+    let job = store
+        .create_job(NewJob {
+            company_id: company.id,
+            title: "Backend".into(),
+            description: "Payments".into(),
+            questions: vec!["Q1 ü".into(), "Q2".into()],
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(store.job(job.id).await.unwrap().unwrap(), job);
+    assert_eq!(store.jobs().await.unwrap(), std::slice::from_ref(&job));
+    let app = store
+        .create_application(NewApplication {
+            job_id: job.id,
+            candidate_name: "Ahmed Hassan".into(),
+            candidate_email: None,
+            candidate_phone: Some("+971509876543".into()),
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(store.application(app.id).await.unwrap().unwrap(), app);
+    assert_eq!(store.applications().await.unwrap().len(), 1);
+    assert_eq!(store.companies().await.unwrap().len(), 1);
+
+    // public sessions: a taken code is None (the caller draws again), never an error
+    let session = |code: &str| NewPublicSession {
+        room_code: code.into(),
+        application_id: app.id,
+        created_by: staff,
+        interview_type: InterviewType::Technical,
+        instructions: "Welcome".into(),
+        max_duration: 10,
+        max_participants: 4,
+        empty_timeout: 600,
+    };
+    let s = store
+        .create_public_session(session("ABCDEFGH"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(s.room_name, "interview_ABCDEFGH");
+    assert!(store
+        .create_public_session(session("ABCDEFGH"))
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        store
+            .public_session_by_code("ABCDEFGH")
+            .await
+            .unwrap()
+            .unwrap(),
+        s
+    );
+    assert_eq!(
+        store
+            .public_session_by_room("interview_ABCDEFGH")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        s.id
+    );
+    let room = store.room("interview_ABCDEFGH").await.unwrap().unwrap();
+    assert_eq!(
+        (room.room_code.as_deref(), room.status, room.max_duration),
+        (Some("ABCDEFGH"), RoomStatus::Created, 10)
+    );
+    store
+        .record_public_join(NewPublicJoin {
+            session_id: s.id,
+            phone: "+971509876543".into(),
+            first_name: "Ahmed".into(),
+            last_name: "Hassan".into(),
+            identity: "candidate_971509876543".into(),
+            credential_hash: "cred-hash".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        store.session_for_credential("cred-hash").await.unwrap(),
+        Some(s.id)
+    );
+    assert_eq!(store.session_for_credential("other").await.unwrap(), None);
+    assert_eq!(store.public_joins(s.id).await.unwrap().len(), 1);
+    let after = store
+        .public_session_by_code("ABCDEFGH")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.candidate_name.as_deref(), Some("Ahmed Hassan"));
+    store.set_session_ended_by(s.id, "candidate").await.unwrap();
+    store.set_session_ended_by(s.id, "staff:x").await.unwrap();
+    assert_eq!(
+        store
+            .public_session_by_code("ABCDEFGH")
+            .await
+            .unwrap()
+            .unwrap()
+            .ended_by
+            .as_deref(),
+        Some("candidate"),
+        "the first ending is kept"
+    );
+
+    // maximum duration: due only once started and past; ending is claimed exactly once,
+    // even by concurrent claimants
+    let now = chrono::Utc::now().timestamp_millis();
+    assert!(store.rooms_due(now + 3_600_000).await.unwrap().is_empty());
+    store.mark_room_active("interview_ABCDEFGH").await.unwrap();
+    assert!(store.rooms_due(now + 5_000).await.unwrap().is_empty());
+    assert_eq!(
+        store.rooms_due(now + 60_000).await.unwrap(),
+        ["interview_ABCDEFGH"]
+    );
+    let claims = futures::future::join_all((0..8).map(|i| {
+        store.end_room_once(
+            "interview_ABCDEFGH",
+            "max_duration",
+            if i % 2 == 0 { "a" } else { "b" },
+        )
+    }))
+    .await;
+    assert_eq!(
+        claims.into_iter().filter(|c| *c.as_ref().unwrap()).count(),
+        1,
+        "one of eight concurrent claims wins"
+    );
+    let endings = store.room_endings("interview_ABCDEFGH").await.unwrap();
+    assert_eq!(endings.len(), 1);
+    assert!(!endings[0].livekit_deleted);
+    assert_eq!(
+        store.endings_to_delete().await.unwrap(),
+        ["interview_ABCDEFGH"]
+    );
+    store
+        .mark_ending_deleted("interview_ABCDEFGH")
+        .await
+        .unwrap();
+    assert!(store.endings_to_delete().await.unwrap().is_empty());
+    assert!(store.rooms_due(now + 60_000).await.unwrap().is_empty());
+
+    // password rooms: numbered per application, one live password, attempts capped
+    let new_pw = |hash: &str, expires: i64| NewPasswordRoom {
+        application_id: app.id,
+        created_by: Some(staff),
+        password_hash: hash.into(),
+        expires_at_ms: expires,
+        max_duration: 3600,
+        max_participants: 4,
+        empty_timeout: 600,
+    };
+    let far = now + 900_000;
+    let r1 = store.create_password_room(new_pw("h1", far)).await.unwrap();
+    assert_eq!(r1, format!("interview-{}-1", app.id));
+    let r2 = store.create_password_room(new_pw("h2", far)).await.unwrap();
+    assert_eq!(r2, format!("interview-{}-2", app.id));
+    let live = store.live_password(app.id, 5, now).await.unwrap().unwrap();
+    assert_eq!(
+        (live.room_name.as_str(), live.password_hash.as_str()),
+        (r2.as_str(), "h2"),
+        "the newer password voided the older"
+    );
+    assert_eq!(
+        store.password_room_creator(&r1).await.unwrap(),
+        Some(Some(staff))
+    );
+    assert_eq!(store.password_room_creator("nope").await.unwrap(), None);
+    let attempts =
+        futures::future::join_all((0..9).map(|_| store.claim_password_attempt(live.id, 5, now)))
+            .await;
+    assert_eq!(
+        attempts
+            .into_iter()
+            .filter(|a| *a.as_ref().unwrap())
+            .count(),
+        5,
+        "never more than 5 attempts, however concurrent"
+    );
+    assert!(store.live_password(app.id, 5, now).await.unwrap().is_none());
+    let r3 = store.create_password_room(new_pw("h3", far)).await.unwrap();
+    let live = store.live_password(app.id, 5, now).await.unwrap().unwrap();
+    assert_eq!(live.room_name, r3);
+    assert!(store.consume_password(live.id).await.unwrap());
+    assert!(!store.consume_password(live.id).await.unwrap(), "used once");
+    assert!(store.live_password(app.id, 5, now).await.unwrap().is_none());
+    let r4 = store
+        .create_password_room(new_pw("h4", now - 1))
+        .await
+        .unwrap();
+    assert!(
+        store.live_password(app.id, 5, now).await.unwrap().is_none(),
+        "expired"
+    );
+    assert!(!store
+        .claim_password_attempt(store.passwords_for(app.id).await.unwrap()[0].id, 5, now)
+        .await
+        .unwrap());
+    assert_eq!(store.passwords_for(app.id).await.unwrap().len(), 4);
+    assert!(r4.ends_with("-4"));
+
+    // outbox
+    store
+        .insert_outbox("outbox", "+971509876543", "body 1")
+        .await
+        .unwrap();
+    store
+        .insert_outbox("outbox", "+971509876543", "body 2")
+        .await
+        .unwrap();
+    let out = store.outbox().await.unwrap();
+    assert_eq!(out.len(), 2);
+    assert!(
+        !format!("{out:?}").contains("body 1"),
+        "bodies stay out of Debug"
+    );
+
+    // cleanup: passwords of ended rooms and long-expired ones go; live ones stay
+    store.end_room_once(&r3, "staff", "a").await.unwrap();
+    store
+        .rate_limit_hit("old", 60_000, now - 2 * RETENTION_MS)
+        .await
+        .unwrap();
+    let report = store.cleanup(now).await.unwrap();
+    assert_eq!(report.passwords_deleted, 1, "{report:?}");
+    assert!(report.rate_limits_deleted >= 1, "{report:?}");
+    assert_eq!(store.passwords_for(app.id).await.unwrap().len(), 3);
+    let report = store.cleanup(now + 2 * RETENTION_MS).await.unwrap();
+    assert_eq!(report.passwords_deleted, 3, "{report:?}");
 }
 
 #[tokio::test]
