@@ -1,5 +1,5 @@
 # The two commands. Both set everything up first (scripts/bootstrap) and are idempotent.
-.PHONY: run test bootstrap bundle fmt lint bindings bench
+.PHONY: run test bootstrap bundle fmt lint bindings bench bench-app
 
 run:
 	@scripts/run
@@ -27,3 +27,6 @@ bindings:
 # Benchmarks (numbers and method in BENCHMARKS.md).
 bench: bootstrap
 	@scripts/bench
+
+bench-app: bootstrap
+	@scripts/bench-app

@@ -7,8 +7,20 @@ use crate::{click_and_confirm, shot, sign_in, Stage, KEYRING, T};
 
 fn candidate_bot(stage: &Stage, interview: &str, name: &str) -> Bot {
     let args: Vec<String> = [
-        "--server", &stage.server.url(), "--username", "candidate", "--interview", interview,
-        "--publish", "audio,video", "--video-size", "320x180", "--video-color", "255,0,0", "--audio-hz", "440",
+        "--server",
+        &stage.server.url(),
+        "--username",
+        "candidate",
+        "--interview",
+        interview,
+        "--publish",
+        "audio,video",
+        "--video-size",
+        "320x180",
+        "--video-color",
+        "255,0,0",
+        "--audio-hz",
+        "440",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -48,31 +60,70 @@ async fn the_interviewer_sees_the_candidate_and_runs_the_room() {
         .await;
     let interview = row.as_str().unwrap().to_owned();
     let mut candidate = candidate_bot(&stage, &interview, "candidate");
-    let candidate_id = candidate.wait_event("connected", T)["identity"].as_str().unwrap().to_owned();
+    let candidate_id = candidate.wait_event("connected", T)["identity"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
-    app.click(&app.wait(&format!("[data-interview-id=\"{interview}\"] [data-testid=join-button]"), T).await).await;
+    app.click(
+        &app.wait(
+            &format!("[data-interview-id=\"{interview}\"] [data-testid=join-button]"),
+            T,
+        )
+        .await,
+    )
+    .await;
     app.wait("[data-testid=prejoin-join]", T).await;
     shot(&app, "ui-prejoin").await;
-    app.click(&app.wait("[data-testid=prejoin-join]", T).await).await;
-    app.wait("[data-testid=room][data-is-interviewer=true]", T).await;
+    app.click(&app.wait("[data-testid=prejoin-join]", T).await)
+        .await;
+    app.wait("[data-testid=room][data-is-interviewer=true]", T)
+        .await;
 
     // The candidate's tile draws frames of the published colour.
     let pixel = app
-        .wait_js("red frames on the candidate's canvas", &CENTRE_PIXEL.replace("arguments[0]", &format!("{candidate_id:?}")), T)
+        .wait_js(
+            "red frames on the candidate's canvas",
+            &CENTRE_PIXEL.replace("arguments[0]", &format!("{candidate_id:?}")),
+            T,
+        )
         .await;
-    let rgb: Vec<f64> = pixel.as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
-    assert!(rgb[0] > 190.0 && rgb[1] < 70.0 && rgb[2] < 70.0, "the canvas shows the candidate's red: {rgb:?}");
+    let rgb: Vec<f64> = pixel
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert!(
+        rgb[0] > 190.0 && rgb[1] < 70.0 && rgb[2] < 70.0,
+        "the canvas shows the candidate's red: {rgb:?}"
+    );
     shot(&app, "ui-room").await;
 
     // Mute the candidate: the bot reports its microphone muted.
-    click_and_confirm(&app, &format!("[data-testid=tile][data-identity=\"{candidate_id}\"] [data-testid=mute-button]")).await;
+    click_and_confirm(
+        &app,
+        &format!("[data-testid=tile][data-identity=\"{candidate_id}\"] [data-testid=mute-button]"),
+    )
+    .await;
     candidate.wait_for("muted by the interviewer", T, |v| {
-        v["event"] == "track_muted" && v["participant"] == candidate_id.as_str() && v["kind"] == "audio"
+        v["event"] == "track_muted"
+            && v["participant"] == candidate_id.as_str()
+            && v["kind"] == "audio"
     });
 
     // Remove the candidate: disconnected with participant_removed, and a rejoin is refused.
-    click_and_confirm(&app, &format!("[data-testid=tile][data-identity=\"{candidate_id}\"] [data-testid=remove-button]")).await;
-    assert_eq!(candidate.wait_event("disconnected", T)["reason"], "participant_removed");
+    click_and_confirm(
+        &app,
+        &format!(
+            "[data-testid=tile][data-identity=\"{candidate_id}\"] [data-testid=remove-button]"
+        ),
+    )
+    .await;
+    assert_eq!(
+        candidate.wait_event("disconnected", T)["reason"],
+        "participant_removed"
+    );
     app.wait_js(
         "the candidate's tile is gone",
         &format!("return !document.querySelector('[data-testid=tile][data-identity=\"{candidate_id}\"]');"),
@@ -81,21 +132,42 @@ async fn the_interviewer_sees_the_candidate_and_runs_the_room() {
     .await;
     let mut again = candidate_bot(&stage, &interview, "candidate-again");
     let refused = again.wait_event("error", T);
-    assert!(refused["message"].as_str().unwrap().contains("removed"), "{refused}");
+    assert!(
+        refused["message"].as_str().unwrap().contains("removed"),
+        "{refused}"
+    );
 
     // End for everyone: the app shows the end screen; the room is over on the server.
     let mut observer = {
-        let args: Vec<String> = ["--server", &stage.server.url(), "--username", "interviewer", "--interview", &interview]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        Bot::spawn("interviewer-second-device", &args, &[("VIVA_BOT_PASSWORD", "viva-interviewer")])
+        let args: Vec<String> = [
+            "--server",
+            &stage.server.url(),
+            "--username",
+            "interviewer",
+            "--interview",
+            &interview,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        Bot::spawn(
+            "interviewer-second-device",
+            &args,
+            &[("VIVA_BOT_PASSWORD", "viva-interviewer")],
+        )
     };
     observer.wait_event("connected", T);
     click_and_confirm(&app, "[data-testid=end-button]").await;
     let end = app.wait("[data-testid=end-screen]", T).await;
-    assert_eq!(app.attr(&end, "data-reason").await.as_deref(), Some("ended_by_interviewer"));
-    assert_eq!(observer.wait_event("disconnected", T)["reason"], "room_deleted", "everyone is disconnected");
+    assert_eq!(
+        app.attr(&end, "data-reason").await.as_deref(),
+        Some("ended_by_interviewer")
+    );
+    assert_eq!(
+        observer.wait_event("disconnected", T)["reason"],
+        "room_deleted",
+        "everyone is disconnected"
+    );
     shot(&app, "ui-end").await;
 
     let http = reqwest::Client::new();
@@ -109,7 +181,10 @@ async fn the_interviewer_sees_the_candidate_and_runs_the_room() {
         .await
         .unwrap();
     let info: serde_json::Value = http
-        .get(format!("{}/api/interviews/{interview}/room/info/", stage.server.url()))
+        .get(format!(
+            "{}/api/interviews/{interview}/room/info/",
+            stage.server.url()
+        ))
         .bearer_auth(login["access_token"].as_str().unwrap())
         .send()
         .await
@@ -117,7 +192,11 @@ async fn the_interviewer_sees_the_candidate_and_runs_the_room() {
         .json()
         .await
         .unwrap();
-    assert_eq!((info["status"].as_str(), info["num_participants"].as_u64()), (Some("ended"), Some(0)), "{info}");
+    assert_eq!(
+        (info["status"].as_str(), info["num_participants"].as_u64()),
+        (Some("ended"), Some(0)),
+        "{info}"
+    );
     tokio::time::sleep(Duration::from_millis(100)).await;
     app.close().await;
 }
@@ -137,24 +216,50 @@ async fn a_candidate_sees_no_interviewer_controls() {
         )
         .await;
     let id = id.as_str().unwrap().to_owned();
-    let args: Vec<String> = ["--server", &stage.server.url(), "--username", "interviewer", "--interview", &id, "--publish", "video"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let mut interviewer = Bot::spawn("interviewer", &args, &[("VIVA_BOT_PASSWORD", "viva-interviewer")]);
+    let args: Vec<String> = [
+        "--server",
+        &stage.server.url(),
+        "--username",
+        "interviewer",
+        "--interview",
+        &id,
+        "--publish",
+        "video",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut interviewer = Bot::spawn(
+        "interviewer",
+        &args,
+        &[("VIVA_BOT_PASSWORD", "viva-interviewer")],
+    );
     interviewer.wait_event("connected", T);
-    app.click(&app.wait(&format!("[data-interview-id=\"{id}\"] [data-testid=join-button]"), T).await).await;
-    app.click(&app.wait("[data-testid=prejoin-join]", T).await).await;
-    app.wait("[data-testid=room][data-is-interviewer=false]", T).await;
-    app.wait("[data-testid=tile] [data-testid=video-canvas]", T).await;
+    app.click(
+        &app.wait(
+            &format!("[data-interview-id=\"{id}\"] [data-testid=join-button]"),
+            T,
+        )
+        .await,
+    )
+    .await;
+    app.click(&app.wait("[data-testid=prejoin-join]", T).await)
+        .await;
+    app.wait("[data-testid=room][data-is-interviewer=false]", T)
+        .await;
+    app.wait("[data-testid=tile] [data-testid=video-canvas]", T)
+        .await;
     for control in ["mute-button", "remove-button", "end-button"] {
         assert!(
-            app.find_all(&format!("[data-testid={control}]")).await.is_empty(),
+            app.find_all(&format!("[data-testid={control}]"))
+                .await
+                .is_empty(),
             "a candidate must not see {control}"
         );
     }
     shot(&app, "ui-room-candidate").await;
-    app.click(&app.wait("[data-testid=leave-button]", T).await).await;
+    app.click(&app.wait("[data-testid=leave-button]", T).await)
+        .await;
     let end = app.wait("[data-testid=end-screen]", T).await;
     assert_eq!(app.attr(&end, "data-reason").await.as_deref(), Some("left"));
     app.close().await;

@@ -28,7 +28,9 @@ pub struct Stage {
 
 impl Stage {
     pub async fn new() -> Stage {
-        let livekit = tokio::task::spawn_blocking(LiveKitServer::start).await.unwrap();
+        let livekit = tokio::task::spawn_blocking(LiveKitServer::start)
+            .await
+            .unwrap();
         let server = VivaServer::start(Some(&livekit));
         let xvfb = Xvfb::start();
         let app_home = tempfile::tempdir().unwrap();
@@ -36,9 +38,20 @@ impl Stage {
         let (config, data, cache) = (home.join("config"), home.join("data"), home.join("cache"));
         let driver = TauriDriver::start(
             &xvfb.display,
-            &[("HOME", &home), ("XDG_CONFIG_HOME", &config), ("XDG_DATA_HOME", &data), ("XDG_CACHE_HOME", &cache)],
+            &[
+                ("HOME", &home),
+                ("XDG_CONFIG_HOME", &config),
+                ("XDG_DATA_HOME", &data),
+                ("XDG_CACHE_HOME", &cache),
+            ],
         );
-        Stage { app_home, driver, xvfb, server, livekit }
+        Stage {
+            app_home,
+            driver,
+            xvfb,
+            server,
+            livekit,
+        }
     }
 
     pub async fn open_app(&self) -> AppSession {
@@ -54,16 +67,26 @@ pub fn app_binary() -> PathBuf {
 pub async fn sign_in(app: &AppSession, server: &str, username: &str, password: &str) {
     let field = app.wait("[data-testid=signin-server]", T).await;
     app.type_into(&field, server).await;
-    app.type_into(&app.wait("[data-testid=signin-username]", T).await, username).await;
-    app.type_into(&app.wait("[data-testid=signin-password]", T).await, password).await;
-    app.click(&app.wait("[data-testid=signin-submit]", T).await).await;
+    app.type_into(
+        &app.wait("[data-testid=signin-username]", T).await,
+        username,
+    )
+    .await;
+    app.type_into(
+        &app.wait("[data-testid=signin-password]", T).await,
+        password,
+    )
+    .await;
+    app.click(&app.wait("[data-testid=signin-submit]", T).await)
+        .await;
     app.wait("[data-testid=interview-list]", T).await;
 }
 
 /// Clicks an element and confirms the dialog it opens.
 pub async fn click_and_confirm(app: &AppSession, css: &str) {
     app.click(&app.wait(css, T).await).await;
-    app.click(&app.wait("[data-testid=confirm-ok]", T).await).await;
+    app.click(&app.wait("[data-testid=confirm-ok]", T).await)
+        .await;
 }
 
 /// Saves a screenshot of the current screen and checks it is not blank.

@@ -27,31 +27,56 @@ fn files_containing(dir: &Path, needle: &[u8]) -> Vec<String> {
 async fn restart_restores_the_session_and_sign_out_leaves_nothing() {
     let _turn = KEYRING.lock().unwrap_or_else(|e| e.into_inner());
     let keyring = OsKeyring::new(viva_app::KEYRING_SERVICE);
-    keyring.delete(viva_core::session::SESSION_ENTRY).expect("the Secret Service answers");
+    keyring
+        .delete(viva_core::session::SESSION_ENTRY)
+        .expect("the Secret Service answers");
     let stage = Stage::new().await;
 
     let app = stage.open_app().await;
     sign_in(&app, &stage.server.url(), "interviewer", "viva-interviewer").await;
-    let remembered = keyring.get(viva_core::session::SESSION_ENTRY).unwrap().expect("remembered in the keyring");
+    let remembered = keyring
+        .get(viva_core::session::SESSION_ENTRY)
+        .unwrap()
+        .expect("remembered in the keyring");
     app.close().await;
 
     // Restart: straight to the interviews, no password asked.
     let app = stage.open_app().await;
     app.wait("[data-testid=interview-list]", T).await;
-    let name = app.text(&app.wait("[data-testid=user-name]", T).await).await;
-    assert!(name.contains("Dana"), "signed in as the demo interviewer: {name}");
-    assert!(app.find_all("[data-testid=signin-password]").await.is_empty());
+    let name = app
+        .text(&app.wait("[data-testid=user-name]", T).await)
+        .await;
+    assert!(
+        name.contains("Dana"),
+        "signed in as the demo interviewer: {name}"
+    );
+    assert!(app
+        .find_all("[data-testid=signin-password]")
+        .await
+        .is_empty());
     shot(&app, "ui-restored").await;
 
     // Sign out: nothing in the keyring, nothing on disk.
-    app.click(&app.wait("[data-testid=signout-button]", T).await).await;
+    app.click(&app.wait("[data-testid=signout-button]", T).await)
+        .await;
     app.wait("[data-testid=signin-submit]", T).await;
-    assert_eq!(keyring.get(viva_core::session::SESSION_ENTRY).unwrap(), None, "the keyring holds nothing for Viva");
+    assert_eq!(
+        keyring.get(viva_core::session::SESSION_ENTRY).unwrap(),
+        None,
+        "the keyring holds nothing for Viva"
+    );
     let refresh: serde_json::Value = serde_json::from_str(&remembered).unwrap();
     let token = refresh["refresh_token"].as_str().unwrap();
-    for needle in [token.as_bytes(), b"refresh_token".as_slice(), b"eyJ".as_slice()] {
+    for needle in [
+        token.as_bytes(),
+        b"refresh_token".as_slice(),
+        b"eyJ".as_slice(),
+    ] {
         let hits = files_containing(stage.app_home.path(), needle);
-        assert!(hits.is_empty(), "a token is on disk after sign-out: {hits:?}");
+        assert!(
+            hits.is_empty(),
+            "a token is on disk after sign-out: {hits:?}"
+        );
     }
     app.close().await;
 }

@@ -53,14 +53,27 @@ fn summary(name: &str, mut v: Vec<f64>) {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let joins: usize = std::env::var("BENCH_JOINS").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
-    let server = tokio::task::spawn_blocking(LiveKitServer::start).await.unwrap();
-    let (publisher, _pub_events) = Room::connect(&server.ws_url(), &token(&server, "publisher"), RoomOptions::default())
+    let joins: usize = std::env::var("BENCH_JOINS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    let server = tokio::task::spawn_blocking(LiveKitServer::start)
         .await
-        .expect("publisher joins");
+        .unwrap();
+    let (publisher, _pub_events) = Room::connect(
+        &server.ws_url(),
+        &token(&server, "publisher"),
+        RoomOptions::default(),
+    )
+    .await
+    .expect("publisher joins");
     let source = VideoSource::new(640, 360, VideoSourceOptions::default()).unwrap();
     let track = LocalTrack::video("camera", &source).unwrap();
-    publisher.local_participant().publish_track(&track, PublishOptions::camera()).await.unwrap();
+    publisher
+        .local_participant()
+        .publish_track(&track, PublishOptions::camera())
+        .await
+        .unwrap();
     let pattern = VideoPattern::new(640, 360, [40, 160, 90], VideoFormat::I420);
     let pump = tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_millis(33));
@@ -75,25 +88,36 @@ async fn main() {
     let (mut connect, mut first_frame, mut latency) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..joins {
         let started = Instant::now();
-        let (room, mut events) = Room::connect(&server.ws_url(), &token(&server, &format!("sub-{i}")), RoomOptions::default())
-            .await
-            .expect("subscriber joins");
+        let (room, mut events) = Room::connect(
+            &server.ws_url(),
+            &token(&server, &format!("sub-{i}")),
+            RoomOptions::default(),
+        )
+        .await
+        .expect("subscriber joins");
         connect.push(started.elapsed().as_secs_f64() * 1000.0);
         let mut stream = loop {
             match tokio::time::timeout(Duration::from_secs(20), events.recv()).await {
-                Ok(Some(RoomEvent::TrackSubscribed { track, .. })) => break VideoStream::new(&track, VideoFormat::I420).unwrap(),
+                Ok(Some(RoomEvent::TrackSubscribed { track, .. })) => {
+                    break VideoStream::new(&track, VideoFormat::I420).unwrap()
+                }
                 Ok(Some(_)) => continue,
                 other => panic!("no video track on join {i}: {other:?}"),
             }
         };
-        let frame = tokio::time::timeout(Duration::from_secs(20), stream.next()).await.expect("first frame").expect("stream open");
+        let frame = tokio::time::timeout(Duration::from_secs(20), stream.next())
+            .await
+            .expect("first frame")
+            .expect("stream open");
         first_frame.push(started.elapsed().as_secs_f64() * 1000.0);
         if let Some(stamp) = decode_stamp(&frame) {
             latency.push(f64::from(stamp.age_ms()));
         }
         let until = Instant::now() + Duration::from_secs(2);
         while Instant::now() < until {
-            if let Ok(Some(f)) = tokio::time::timeout(Duration::from_millis(200), stream.next()).await {
+            if let Ok(Some(f)) =
+                tokio::time::timeout(Duration::from_millis(200), stream.next()).await
+            {
                 if let Some(stamp) = decode_stamp(&f) {
                     latency.push(f64::from(stamp.age_ms()));
                 }
@@ -102,7 +126,9 @@ async fn main() {
         room.disconnect().await.ok();
     }
     pump.abort();
-    println!("viva-media join benchmark: {joins} joins, 640x360 I420 @30 fps, loopback livekit-server");
+    println!(
+        "viva-media join benchmark: {joins} joins, 640x360 I420 @30 fps, loopback livekit-server"
+    );
     summary("connect", connect);
     summary("first remote frame", first_frame);
     summary("frame latency (stamp age)", latency);

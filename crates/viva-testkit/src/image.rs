@@ -17,7 +17,13 @@ pub fn read_png(path: &Path) -> Rgb {
     let channels = info.color_type.samples();
     let pixels = buf[..info.buffer_size()]
         .chunks(channels)
-        .flat_map(|p| if channels >= 3 { [p[0], p[1], p[2]] } else { [p[0]; 3] })
+        .flat_map(|p| {
+            if channels >= 3 {
+                [p[0], p[1], p[2]]
+            } else {
+                [p[0]; 3]
+            }
+        })
         .collect();
     Rgb {
         width: info.width as usize,
@@ -47,7 +53,8 @@ impl Rgb {
         for p in self.pixels.chunks(3) {
             *counts.entry([p[0], p[1], p[2]]).or_insert(0usize) += 1;
         }
-        counts.values().copied().max().unwrap_or(0) as f64 / (self.width * self.height).max(1) as f64
+        counts.values().copied().max().unwrap_or(0) as f64
+            / (self.width * self.height).max(1) as f64
     }
 }
 

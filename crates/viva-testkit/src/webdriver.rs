@@ -21,22 +21,45 @@ impl TauriDriver {
     /// Starts tauri-driver for `display`; the app it launches inherits `env` (HOME and
     /// XDG directories, so each test has its own app data).
     pub fn start(display: &str, env: &[(&str, &Path)]) -> Self {
-        let dir = tempfile::Builder::new().prefix("viva-wd-").tempdir().expect("tempdir");
+        let dir = tempfile::Builder::new()
+            .prefix("viva-wd-")
+            .tempdir()
+            .expect("tempdir");
         let port = ports::free_tcp_port();
         let native_port = ports::free_tcp_port();
         let bin = cache::cache_dir().join("bin/tauri-driver");
-        assert!(bin.is_file(), "{} missing: run scripts/bootstrap", bin.display());
+        assert!(
+            bin.is_file(),
+            "{} missing: run scripts/bootstrap",
+            bin.display()
+        );
         let mut cmd = Command::new(bin);
-        cmd.args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
-            .env("DISPLAY", display);
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ])
+        .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
+        .env("DISPLAY", display);
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let mut service = Service::spawn("tauri-driver", cmd, &dir.path().join("tauri-driver.log"), libc::SIGTERM);
+        let mut service = Service::spawn(
+            "tauri-driver",
+            cmd,
+            &dir.path().join("tauri-driver.log"),
+            libc::SIGTERM,
+        );
         let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
-        service.wait_until(Duration::from_secs(20), "port open", || process::tcp_open(addr));
-        Self { port, _service: service, _dir: dir }
+        service.wait_until(Duration::from_secs(20), "port open", || {
+            process::tcp_open(addr)
+        });
+        Self {
+            port,
+            _service: service,
+            _dir: dir,
+        }
     }
 }
 
@@ -56,7 +79,8 @@ impl AppSession {
     pub async fn start(driver: &TauriDriver, app: &Path) -> Self {
         let http = reqwest::Client::new();
         let url = format!("http://127.0.0.1:{}", driver.port);
-        let body = json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}});
+        let body =
+            json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}});
         let res: Value = http
             .post(format!("{url}/session"))
             .json(&body)
@@ -82,24 +106,44 @@ impl AppSession {
         if let Some(b) = body {
             req = req.json(&b);
         }
-        let res: Value = req.send().await.expect("WebDriver request").json().await.expect("WebDriver JSON");
+        let res: Value = req
+            .send()
+            .await
+            .expect("WebDriver request")
+            .json()
+            .await
+            .expect("WebDriver JSON");
         res["value"].clone()
     }
 
     /// The first element matching `css`, if any (no waiting).
     pub async fn find_now(&self, css: &str) -> Option<Element> {
         let v = self
-            .call(reqwest::Method::POST, "/element", Some(json!({"using": "css selector", "value": css})))
+            .call(
+                reqwest::Method::POST,
+                "/element",
+                Some(json!({"using": "css selector", "value": css})),
+            )
             .await;
-        v.get(ELEMENT_KEY).and_then(Value::as_str).map(|s| Element(s.to_owned()))
+        v.get(ELEMENT_KEY)
+            .and_then(Value::as_str)
+            .map(|s| Element(s.to_owned()))
     }
 
     pub async fn find_all(&self, css: &str) -> Vec<Element> {
         let v = self
-            .call(reqwest::Method::POST, "/elements", Some(json!({"using": "css selector", "value": css})))
+            .call(
+                reqwest::Method::POST,
+                "/elements",
+                Some(json!({"using": "css selector", "value": css})),
+            )
             .await;
         v.as_array()
-            .map(|a| a.iter().filter_map(|e| e[ELEMENT_KEY].as_str().map(|s| Element(s.to_owned()))).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|e| e[ELEMENT_KEY].as_str().map(|s| Element(s.to_owned())))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -112,7 +156,10 @@ impl AppSession {
             }
             if Instant::now() > deadline {
                 let shot = self.screenshot("timeout").await;
-                panic!("'{css}' did not appear within {timeout:?}; screenshot: {}", shot.display());
+                panic!(
+                    "'{css}' did not appear within {timeout:?}; screenshot: {}",
+                    shot.display()
+                );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -128,41 +175,70 @@ impl AppSession {
             }
             if Instant::now() > deadline {
                 let shot = self.screenshot("timeout").await;
-                panic!("{what}: not true within {timeout:?} (last {v}); screenshot: {}", shot.display());
+                panic!(
+                    "{what}: not true within {timeout:?} (last {v}); screenshot: {}",
+                    shot.display()
+                );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 
     pub async fn click(&self, e: &Element) {
-        self.call(reqwest::Method::POST, &format!("/element/{}/click", e.0), Some(json!({}))).await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{}/click", e.0),
+            Some(json!({})),
+        )
+        .await;
     }
 
     pub async fn type_into(&self, e: &Element, text: &str) {
-        self.call(reqwest::Method::POST, &format!("/element/{}/clear", e.0), Some(json!({}))).await;
-        self.call(reqwest::Method::POST, &format!("/element/{}/value", e.0), Some(json!({"text": text})))
-            .await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{}/clear", e.0),
+            Some(json!({})),
+        )
+        .await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{}/value", e.0),
+            Some(json!({"text": text})),
+        )
+        .await;
     }
 
     pub async fn attr(&self, e: &Element, name: &str) -> Option<String> {
-        self.call(reqwest::Method::GET, &format!("/element/{}/attribute/{name}", e.0), None)
-            .await
-            .as_str()
-            .map(str::to_owned)
+        self.call(
+            reqwest::Method::GET,
+            &format!("/element/{}/attribute/{name}", e.0),
+            None,
+        )
+        .await
+        .as_str()
+        .map(str::to_owned)
     }
 
     pub async fn text(&self, e: &Element) -> String {
-        self.call(reqwest::Method::GET, &format!("/element/{}/text", e.0), None)
-            .await
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
+        self.call(
+            reqwest::Method::GET,
+            &format!("/element/{}/text", e.0),
+            None,
+        )
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
     }
 
     /// Runs synchronous JavaScript in the page and returns its result.
     pub async fn js(&self, script: &str, args: Value) -> Value {
-        self.call(reqwest::Method::POST, "/execute/sync", Some(json!({"script": script, "args": args})))
-            .await
+        self.call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({"script": script, "args": args})),
+        )
+        .await
     }
 
     /// Saves a PNG of the window to the artifacts directory and returns its path.
