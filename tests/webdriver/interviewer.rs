@@ -42,7 +42,7 @@ return [d[0], d[1], d[2], Number(c.dataset.frames)];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_interviewer_sees_the_candidate_and_runs_the_room() {
-    let _turn = KEYRING.lock().unwrap_or_else(|e| e.into_inner());
+    let _turn = KEYRING.lock().await;
     let stage = Stage::new().await;
     let app = stage.open_app().await;
     shot(&app, "ui-signin").await;
@@ -203,7 +203,7 @@ async fn the_interviewer_sees_the_candidate_and_runs_the_room() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_candidate_sees_no_interviewer_controls() {
-    let _turn = KEYRING.lock().unwrap_or_else(|e| e.into_inner());
+    let _turn = KEYRING.lock().await;
     let stage = Stage::new().await;
     let app = stage.open_app().await;
     sign_in(&app, &stage.server.url(), "candidate", "viva-candidate").await;

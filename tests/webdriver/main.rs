@@ -7,7 +7,6 @@ mod interviewer;
 mod session;
 
 use std::path::PathBuf;
-use std::sync::Mutex;
 use std::time::Duration;
 
 use viva_testkit::{workspace_bin, AppSession, LiveKitServer, TauriDriver, VivaServer, Xvfb};
@@ -15,7 +14,7 @@ use viva_testkit::{workspace_bin, AppSession, LiveKitServer, TauriDriver, VivaSe
 pub const T: Duration = Duration::from_secs(30);
 
 /// The app keeps its keyring entry under one service name; tests that sign in take turns.
-pub static KEYRING: Mutex<()> = Mutex::new(());
+pub static KEYRING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Everything one app test needs, torn down in reverse order on drop.
 pub struct Stage {

@@ -25,7 +25,7 @@ fn files_containing(dir: &Path, needle: &[u8]) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn restart_restores_the_session_and_sign_out_leaves_nothing() {
-    let _turn = KEYRING.lock().unwrap_or_else(|e| e.into_inner());
+    let _turn = KEYRING.lock().await;
     let keyring = OsKeyring::new(viva_app::KEYRING_SERVICE);
     keyring
         .delete(viva_core::session::SESSION_ENTRY)

@@ -1,0 +1,124 @@
+// App-wide state: who is signed in and which screen shows. Screens call these methods;
+// nothing else changes `screen`.
+import { commands, type CoreError, type EndReason, type Interview, type SessionInfo } from "./bindings";
+import { call, friendlyError } from "./errors";
+
+export type HomeTab = "interviews" | "rooms";
+
+export type Screen =
+  | { name: "boot" }
+  | { name: "signin" }
+  | { name: "home"; tab: HomeTab }
+  | { name: "prejoin"; interview: Interview }
+  | { name: "room"; interview: Interview }
+  | { name: "ended"; reason: EndReason; detail: string; topic: string };
+
+export const DEFAULT_SERVER = "http://127.0.0.1:8000";
+const SERVER_KEY = "viva.serverUrl";
+
+/** The last server address used. Only the address: secrets stay in the OS keyring. */
+export function savedServerUrl(): string {
+  try {
+    return localStorage.getItem(SERVER_KEY) || DEFAULT_SERVER;
+  } catch {
+    return DEFAULT_SERVER;
+  }
+}
+
+function rememberServerUrl(url: string): void {
+  try {
+    localStorage.setItem(SERVER_KEY, url);
+  } catch {
+    // Private storage off: the default comes back next time, nothing worse.
+  }
+}
+
+class AppState {
+  screen = $state<Screen>({ name: "boot" });
+  session = $state<SessionInfo | null>(null);
+  /** Why restoring the remembered session failed (e.g. offline), shown on the boot screen. */
+  bootError = $state<CoreError | null>(null);
+  /** A message for the sign-in screen (session ended, sign-out problem). */
+  signinNotice = $state<string | null>(null);
+
+  get user() {
+    return this.session?.user ?? null;
+  }
+
+  /** Start-up: a session restored from the keyring goes straight to the list. */
+  async boot(): Promise<void> {
+    this.screen = { name: "boot" };
+    this.bootError = null;
+    const r = await call(commands.sessionGet());
+    if (r.ok && r.data) {
+      this.enter(r.data);
+    } else if (r.ok || r.error.code === "unauthorized") {
+      this.screen = { name: "signin" };
+    } else if (r.error.code === "keyring") {
+      // Nothing to retry: say why the app cannot remember the session, and let them sign in.
+      this.signinNotice = friendlyError(r.error);
+      this.screen = { name: "signin" };
+    } else {
+      this.bootError = r.error;
+    }
+  }
+
+  /** Returns the error to show, or null when signed in. */
+  async signIn(serverUrl: string, username: string, password: string): Promise<CoreError | null> {
+    const url = serverUrl.trim();
+    const r = await call(commands.authLogin(url, username, password));
+    if (!r.ok) return r.error;
+    rememberServerUrl(url);
+    this.signinNotice = null;
+    this.enter(r.data);
+    return null;
+  }
+
+  async signOut(): Promise<void> {
+    const r = await call(commands.authLogout());
+    this.session = null;
+    this.signinNotice = r.ok ? null : `Signed out here, but: ${friendlyError(r.error)}`;
+    this.screen = { name: "signin" };
+  }
+
+  /** Any command answered `unauthorized`: the session is gone. */
+  sessionEnded(): void {
+    this.session = null;
+    this.signinNotice = "Your session has ended. Please sign in again.";
+    this.screen = { name: "signin" };
+  }
+
+  /** Handles the errors every screen treats the same; returns true when it did. */
+  handled(error: CoreError): boolean {
+    if (error.code === "unauthorized") {
+      this.sessionEnded();
+      return true;
+    }
+    return false;
+  }
+
+  home(tab: HomeTab = "interviews"): void {
+    this.screen = { name: "home", tab };
+  }
+
+  prejoin(interview: Interview): void {
+    this.screen = { name: "prejoin", interview };
+  }
+
+  join(interview: Interview): void {
+    this.screen = { name: "room", interview };
+  }
+
+  ended(reason: EndReason, detail: string, topic: string): void {
+    if (this.screen.name === "ended") return;
+    this.screen = { name: "ended", reason, detail, topic };
+  }
+
+  private enter(session: SessionInfo): void {
+    this.session = session;
+    this.bootError = null;
+    this.screen = { name: "home", tab: "interviews" };
+  }
+}
+
+export const app = new AppState();
