@@ -120,6 +120,11 @@ struct Inner {
     gates: Mutex<HashMap<String, FrameGate>>,
     /// LiveKit's latest token for this participant (TokenRefreshed).
     latest_token: Mutex<String>,
+    /// Set by `leave`: whatever disconnect follows is the user leaving, never a reason to
+    /// rejoin (the library can report the end of the stream before our disconnect returns).
+    leaving: std::sync::atomic::AtomicBool,
+    /// The user's microphone choice, re-applied when a rejoin republishes the microphone.
+    mic_muted: std::sync::atomic::AtomicBool,
     tasks: Mutex<Vec<tokio::task::JoinHandle<()>>>,
 }
 
@@ -148,6 +153,8 @@ impl RoomController {
             sink,
             interview_id: interview_id.to_owned(),
             latest_token: Mutex::new(join.token.clone()),
+            leaving: std::sync::atomic::AtomicBool::new(false),
+            mic_muted: std::sync::atomic::AtomicBool::new(false),
             join: Mutex::new(join),
             room: Mutex::new(None),
             mic: Mutex::new(None),
@@ -190,7 +197,14 @@ impl RoomController {
                 });
             }
             match publish_microphone(&room).await {
-                Ok(p) => *lock(&inner.mic) = Some(p),
+                Ok(m) => {
+                    if inner.mic_muted.load(std::sync::atomic::Ordering::SeqCst) {
+                        if let Err(e) = m.publication.set_muted(true) {
+                            tracing::warn!(error = %e, "cannot re-mute the microphone");
+                        }
+                    }
+                    *lock(&inner.mic) = Some(m);
+                }
                 Err(e) => inner.sink.update(RoomUpdate::DeviceWarning {
                     message: format!("No microphone: {e}"),
                 }),
@@ -375,6 +389,10 @@ impl RoomController {
                 detail: detail.to_owned(),
             })
         };
+        if inner.leaving.load(std::sync::atomic::Ordering::SeqCst) {
+            end(EndReason::Left, "You left the interview");
+            return;
+        }
         match reason {
             DisconnectReason::ClientInitiated => end(EndReason::Left, "You left the interview"),
             DisconnectReason::ParticipantRemoved => end(
@@ -451,7 +469,13 @@ impl RoomController {
     /// Mutes or unmutes our microphone.
     pub fn set_microphone(&self, enabled: bool) -> Result<(), CoreError> {
         match &*lock(&self.0.mic) {
-            Some(m) => Ok(m.publication.set_muted(!enabled)?),
+            Some(m) => {
+                m.publication.set_muted(!enabled)?;
+                self.0
+                    .mic_muted
+                    .store(!enabled, std::sync::atomic::Ordering::SeqCst);
+                Ok(())
+            }
             None => Err(CoreError::new(
                 ErrorCode::Unsupported,
                 "No microphone is available on this computer",
@@ -461,6 +485,9 @@ impl RoomController {
 
     /// Leaves the room.
     pub async fn leave(&self) {
+        self.0
+            .leaving
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         let room = lock(&self.0.room).clone();
         if let Some(room) = room {
             let _ = room.disconnect().await;
