@@ -3,7 +3,7 @@ use std::time::Duration;
 use serde_json::json;
 use viva_testkit::Bot;
 
-use crate::{click_and_confirm, shot, sign_in, Stage, KEYRING, T};
+use crate::{click_and_confirm, sign_in, Stage, KEYRING, T};
 
 fn candidate_bot(stage: &Stage, interview: &str, name: &str) -> Bot {
     let args: Vec<String> = [
@@ -45,9 +45,15 @@ async fn the_interviewer_sees_the_candidate_and_runs_the_room() {
     let _turn = KEYRING.lock().await;
     let stage = Stage::new().await;
     let app = stage.open_app().await;
-    shot(&app, "ui-signin").await;
+    app.wait_js(
+        "the sign-in form on screen",
+        "const b = document.querySelector('[data-testid=signin-submit]'); return !!b && b.getClientRects().length > 0 && !document.body.textContent.includes('Signing you in');",
+        T,
+    )
+    .await;
+    stage.shot("ui-signin").await;
     sign_in(&app, &stage.server.url(), "interviewer", "viva-interviewer").await;
-    shot(&app, "ui-interviews").await;
+    stage.shot("ui-interviews").await;
 
     // The candidate is already in the room, publishing red video and a tone.
     let row = app
@@ -74,7 +80,7 @@ async fn the_interviewer_sees_the_candidate_and_runs_the_room() {
     )
     .await;
     app.wait("[data-testid=prejoin-join]", T).await;
-    shot(&app, "ui-prejoin").await;
+    stage.shot("ui-prejoin").await;
     app.click(&app.wait("[data-testid=prejoin-join]", T).await)
         .await;
     app.wait("[data-testid=room][data-is-interviewer=true]", T)
@@ -98,7 +104,7 @@ async fn the_interviewer_sees_the_candidate_and_runs_the_room() {
         rgb[0] > 190.0 && rgb[1] < 70.0 && rgb[2] < 70.0,
         "the canvas shows the candidate's red: {rgb:?}"
     );
-    shot(&app, "ui-room").await;
+    stage.shot("ui-room").await;
 
     // Mute the candidate: the bot reports its microphone muted.
     click_and_confirm(
@@ -138,23 +144,21 @@ async fn the_interviewer_sees_the_candidate_and_runs_the_room() {
     );
 
     // End for everyone: the app shows the end screen; the room is over on the server.
+    // A second participant (an observer with its own identity) to see "everyone" go.
     let mut observer = {
-        let args: Vec<String> = [
-            "--server",
-            &stage.server.url(),
-            "--username",
-            "interviewer",
-            "--interview",
-            &interview,
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        Bot::spawn(
-            "interviewer-second-device",
-            &args,
-            &[("VIVA_BOT_PASSWORD", "viva-interviewer")],
-        )
+        let lk = &stage.livekit;
+        let token =
+            livekit_api::access_token::AccessToken::with_api_key(&lk.api_key, &lk.api_secret)
+                .with_identity("observer")
+                .with_grants(livekit_api::access_token::VideoGrants {
+                    room_join: true,
+                    room: format!("interview-{interview}"),
+                    ..Default::default()
+                })
+                .to_jwt()
+                .unwrap();
+        let args: Vec<String> = vec!["--url".into(), lk.ws_url(), "--token".into(), token];
+        Bot::spawn("observer", &args, &[])
     };
     observer.wait_event("connected", T);
     click_and_confirm(&app, "[data-testid=end-button]").await;
@@ -168,7 +172,7 @@ async fn the_interviewer_sees_the_candidate_and_runs_the_room() {
         "room_deleted",
         "everyone is disconnected"
     );
-    shot(&app, "ui-end").await;
+    stage.shot("ui-end").await;
 
     let http = reqwest::Client::new();
     let login: serde_json::Value = http
@@ -257,7 +261,7 @@ async fn a_candidate_sees_no_interviewer_controls() {
             "a candidate must not see {control}"
         );
     }
-    shot(&app, "ui-room-candidate").await;
+    stage.shot("ui-room-candidate").await;
     app.click(&app.wait("[data-testid=leave-button]", T).await)
         .await;
     let end = app.wait("[data-testid=end-screen]", T).await;

@@ -26,7 +26,13 @@ pub struct Stage {
 }
 
 impl Stage {
+    /// Call with `KEYRING` held: starts from a keyring with no Viva session in it (the
+    /// previous test's server is gone, and the app would rightly try to restore its session).
     pub async fn new() -> Stage {
+        use viva_core::SecretStore;
+        viva_core::OsKeyring::new(viva_app::KEYRING_SERVICE)
+            .delete(viva_core::session::SESSION_ENTRY)
+            .expect("the Secret Service answers");
         let livekit = tokio::task::spawn_blocking(LiveKitServer::start)
             .await
             .unwrap();
@@ -88,8 +94,21 @@ pub async fn click_and_confirm(app: &AppSession, css: &str) {
         .await;
 }
 
-/// Saves a screenshot of the current screen and checks it is not blank.
-pub async fn shot(app: &AppSession, name: &str) {
-    let path = app.screenshot(name).await;
-    viva_testkit::image::assert_not_blank(&path);
+impl Stage {
+    /// Saves a screenshot of the screen (what a person sees on the display) to the
+    /// artifacts and checks it is not blank. Painting can trail the DOM by a frame or two,
+    /// so it looks again for a few seconds before failing.
+    pub async fn shot(&self, name: &str) {
+        let path = viva_testkit::cache::artifacts_dir().join(format!("{name}.png"));
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            self.xvfb.screenshot(&path);
+            match viva_testkit::image::blank(&path) {
+                None => return,
+                Some(why) if std::time::Instant::now() > deadline => panic!("{why}"),
+                Some(_) => {}
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
 }

@@ -2,7 +2,7 @@ use std::path::Path;
 
 use viva_core::{OsKeyring, SecretStore};
 
-use crate::{shot, sign_in, Stage, KEYRING, T};
+use crate::{sign_in, Stage, KEYRING, T};
 
 /// Every file under `dir` whose bytes contain `needle`.
 fn files_containing(dir: &Path, needle: &[u8]) -> Vec<String> {
@@ -54,7 +54,7 @@ async fn restart_restores_the_session_and_sign_out_leaves_nothing() {
         .find_all("[data-testid=signin-password]")
         .await
         .is_empty());
-    shot(&app, "ui-restored").await;
+    stage.shot("ui-restored").await;
 
     // Sign out: nothing in the keyring, nothing on disk.
     app.click(&app.wait("[data-testid=signout-button]", T).await)

@@ -73,7 +73,8 @@ pub struct AppSession {
 #[derive(Debug, Clone)]
 pub struct Element(String);
 
-const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecc";
+// The W3C web element identifier.
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 impl AppSession {
     pub async fn start(driver: &TauriDriver, app: &Path) -> Self {
@@ -113,6 +114,12 @@ impl AppSession {
             .json()
             .await
             .expect("WebDriver JSON");
+        if std::env::var_os("VIVA_WD_TRACE").is_some() {
+            eprintln!(
+                "webdriver {path}: {}",
+                res.to_string().chars().take(300).collect::<String>()
+            );
+        }
         res["value"].clone()
     }
 
