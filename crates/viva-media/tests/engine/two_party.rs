@@ -16,20 +16,31 @@ const BLUE: [u8; 3] = [40, 60, 220];
 /// Per channel, after VP8 and two colour conversions, with the code blocks in the mean.
 const COLOUR_TOLERANCE: f64 = 15.0;
 
-async fn subscribed(events: &mut RoomEvents, from: &str, kind: TrackKind) -> RemoteTrack {
-    wait_for(
-        events,
-        &format!("{kind:?} track from {from}"),
-        EVENT_TIMEOUT,
-        |e| match e {
-            RoomEvent::TrackSubscribed {
-                participant_identity,
-                track,
-            } if participant_identity == from && track.kind() == kind => Some(track.clone()),
-            _ => None,
-        },
-    )
-    .await
+/// The (video, audio) tracks of `from`, in whichever order their subscriptions arrive:
+/// waiting for one kind at a time would drop the other if it came first.
+async fn subscribed_both(events: &mut RoomEvents, from: &str) -> (RemoteTrack, RemoteTrack) {
+    let (mut video, mut audio) = (None, None);
+    while video.is_none() || audio.is_none() {
+        let track = wait_for(
+            events,
+            &format!("tracks from {from}"),
+            EVENT_TIMEOUT,
+            |e| match e {
+                RoomEvent::TrackSubscribed {
+                    participant_identity,
+                    track,
+                } if participant_identity == from => Some(track.clone()),
+                _ => None,
+            },
+        )
+        .await;
+        match track.kind() {
+            TrackKind::Video => video = Some(track),
+            TrackKind::Audio => audio = Some(track),
+            TrackKind::Unknown => {}
+        }
+    }
+    (video.unwrap(), audio.unwrap())
 }
 
 /// Waits for frames whose code decodes (the encoder has settled) and checks the colour.
@@ -141,10 +152,8 @@ async fn two_participants_see_and_hear_each_other() {
     let _alice_media = publish_synthetic(&alice, RED, 440.0).await;
     let _bob_media = publish_synthetic(&bob, BLUE, 880.0).await;
 
-    let bob_video_at_alice = subscribed(&mut alice_events, "bob", TrackKind::Video).await;
-    let bob_audio_at_alice = subscribed(&mut alice_events, "bob", TrackKind::Audio).await;
-    let alice_video_at_bob = subscribed(&mut bob_events, "alice", TrackKind::Video).await;
-    let alice_audio_at_bob = subscribed(&mut bob_events, "alice", TrackKind::Audio).await;
+    let (bob_video_at_alice, bob_audio_at_alice) = subscribed_both(&mut alice_events, "bob").await;
+    let (alice_video_at_bob, alice_audio_at_bob) = subscribed_both(&mut bob_events, "alice").await;
 
     let bob_seen = alice.remote_participant("bob").expect("alice knows bob");
     assert_eq!(
