@@ -29,6 +29,16 @@ impl LiveKitServer {
     }
 
     pub fn start_with(opts: LiveKitOptions) -> Self {
+        // Free ports can be taken by a parallel test between our check and the bind.
+        for _ in 0..5 {
+            if let Some(server) = Self::try_start(&opts) {
+                return server;
+            }
+        }
+        panic!("livekit-server lost the race for its ports five times");
+    }
+
+    fn try_start(opts: &LiveKitOptions) -> Option<Self> {
         let dir = tempfile::Builder::new()
             .prefix("viva-livekit-")
             .tempdir()
@@ -67,8 +77,14 @@ impl LiveKitServer {
             config: config_path,
             _dir: dir,
         };
-        server.wait_ready();
+        let addr = server.http_addr();
         server
+            .service
+            .wait_ready_or_port_clash(Duration::from_secs(30), "HTTP / answers OK", || {
+                matches!(process::http_get(addr, "/"), Some((200, _)))
+            })
+            .ok()?;
+        Some(server)
     }
 
     fn wait_ready(&mut self) {

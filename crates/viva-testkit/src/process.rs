@@ -8,6 +8,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// A service lost the race for its port to another process; retry on fresh ports.
+#[derive(Debug)]
+pub struct PortClash;
+
 /// A running service. Drop sends `stop_signal`, waits briefly, then kills.
 pub struct Service {
     name: String,
@@ -70,6 +74,39 @@ impl Service {
                 self.name,
                 self.log_tail()
             );
+        }
+    }
+
+    /// Like `wait_until`, but a service that exits because its port was taken meanwhile
+    /// (free ports are only free until someone binds them) is reported, not a panic, so the
+    /// caller can retry on fresh ports.
+    pub fn wait_ready_or_port_clash(
+        &mut self,
+        timeout: Duration,
+        what: &str,
+        mut ready: impl FnMut() -> bool,
+    ) -> Result<(), PortClash> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if !self.is_running() {
+                let log = self.log_tail();
+                if log.contains("address already in use") || log.contains("Address already in use")
+                {
+                    return Err(PortClash);
+                }
+                self.assert_running();
+            }
+            if ready() {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "{} not ready ({what}) after {timeout:?}; log:\n{}",
+                    self.name,
+                    self.log_tail()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(25));
         }
     }
 

@@ -37,6 +37,15 @@ impl VivaServer {
     }
 
     pub fn start_with(livekit: Option<&LiveKitServer>, database_url: Option<String>) -> Self {
+        for _ in 0..5 {
+            if let Some(server) = Self::try_start(livekit, database_url.clone()) {
+                return server;
+            }
+        }
+        panic!("viva-server lost the race for its port five times");
+    }
+
+    fn try_start(livekit: Option<&LiveKitServer>, database_url: Option<String>) -> Option<Self> {
         let dir = tempfile::Builder::new()
             .prefix("viva-server-")
             .tempdir()
@@ -77,15 +86,17 @@ impl VivaServer {
             libc::SIGTERM,
         );
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
-        service.wait_until(Duration::from_secs(30), "GET /healthz", || {
-            matches!(process::http_get(addr, "/healthz"), Some((200, _)))
-        });
-        Self {
+        service
+            .wait_ready_or_port_clash(Duration::from_secs(30), "GET /healthz", || {
+                matches!(process::http_get(addr, "/healthz"), Some((200, _)))
+            })
+            .ok()?;
+        Some(Self {
             port,
             database_url,
             service,
             _dir: dir,
-        }
+        })
     }
 
     pub fn url(&self) -> String {
