@@ -240,24 +240,29 @@ async fn transition(
     }
 }
 
+/// The interviewer answers a pending request: `verb` names the action in the refusal.
+async fn answer(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    verb: &str,
+    to: InterviewStatus,
+) -> Result<Json<InterviewDto>, ApiError> {
+    let (_, side) = load_as_participant(state, id, user).await?;
+    if side != Side::Interviewer {
+        return Err(ApiError::forbidden(format!(
+            "Only the interviewer can {verb} this interview"
+        )));
+    }
+    transition(state, id, &[InterviewStatus::Pending], to).await
+}
+
 pub async fn accept(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<Uuid>,
 ) -> Result<Json<InterviewDto>, ApiError> {
-    let (_, side) = load_as_participant(&state, id, &user).await?;
-    if side != Side::Interviewer {
-        return Err(ApiError::forbidden(
-            "Only the interviewer can accept this interview",
-        ));
-    }
-    transition(
-        &state,
-        id,
-        &[InterviewStatus::Pending],
-        InterviewStatus::Accepted,
-    )
-    .await
+    answer(&state, &user, id, "accept", InterviewStatus::Accepted).await
 }
 
 pub async fn decline(
@@ -265,19 +270,7 @@ pub async fn decline(
     user: CurrentUser,
     Path(id): Path<Uuid>,
 ) -> Result<Json<InterviewDto>, ApiError> {
-    let (_, side) = load_as_participant(&state, id, &user).await?;
-    if side != Side::Interviewer {
-        return Err(ApiError::forbidden(
-            "Only the interviewer can decline this interview",
-        ));
-    }
-    transition(
-        &state,
-        id,
-        &[InterviewStatus::Pending],
-        InterviewStatus::Declined,
-    )
-    .await
+    answer(&state, &user, id, "decline", InterviewStatus::Declined).await
 }
 
 pub async fn cancel(
