@@ -17,31 +17,22 @@ fn bot(
     color: &str,
     hz: &str,
 ) -> Bot {
-    let password = match username {
-        "candidate" => "viva-candidate",
-        "interviewer" => "viva-interviewer",
-        other => panic!("no demo password for {other}"),
-    };
-    let args: Vec<String> = [
-        "--server",
+    Bot::demo_user(
+        name,
         &server.url(),
-        "--username",
         username,
-        "--interview",
         interview,
-        "--publish",
-        "audio,video",
-        "--video-size",
-        "320x180",
-        "--video-color",
-        color,
-        "--audio-hz",
-        hz,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    Bot::spawn(name, &args, &[("VIVA_BOT_PASSWORD", password)])
+        &[
+            "--publish",
+            "audio,video",
+            "--video-size",
+            "320x180",
+            "--video-color",
+            color,
+            "--audio-hz",
+            hz,
+        ],
+    )
 }
 
 fn near(actual: &serde_json::Value, expected: [f64; 3], tolerance: f64) -> bool {

@@ -6,26 +6,22 @@ use viva_testkit::Bot;
 use crate::{click_and_confirm, sign_in, Stage, KEYRING, T};
 
 fn candidate_bot(stage: &Stage, interview: &str, name: &str) -> Bot {
-    let args: Vec<String> = [
-        "--server",
+    Bot::demo_user(
+        name,
         &stage.server.url(),
-        "--username",
         "candidate",
-        "--interview",
         interview,
-        "--publish",
-        "audio,video",
-        "--video-size",
-        "320x180",
-        "--video-color",
-        "255,0,0",
-        "--audio-hz",
-        "440",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    Bot::spawn(name, &args, &[("VIVA_BOT_PASSWORD", "viva-candidate")])
+        &[
+            "--publish",
+            "audio,video",
+            "--video-size",
+            "320x180",
+            "--video-color",
+            "255,0,0",
+            "--audio-hz",
+            "440",
+        ],
+    )
 }
 
 /// The pixel at the centre of a tile's canvas, read back through a 2D canvas.
@@ -220,23 +216,12 @@ async fn a_candidate_sees_no_interviewer_controls() {
         )
         .await;
     let id = id.as_str().unwrap().to_owned();
-    let args: Vec<String> = [
-        "--server",
+    let mut interviewer = Bot::demo_user(
+        "interviewer",
         &stage.server.url(),
-        "--username",
         "interviewer",
-        "--interview",
         &id,
-        "--publish",
-        "video",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    let mut interviewer = Bot::spawn(
-        "interviewer",
-        &args,
-        &[("VIVA_BOT_PASSWORD", "viva-interviewer")],
+        &["--publish", "video"],
     );
     interviewer.wait_event("connected", T);
     app.click(

@@ -47,6 +47,35 @@ impl Bot {
         }
     }
 
+    /// A demo user (as `viva-server demo` creates them) joining `interview` through the
+    /// backend at `server_url`; `extra` adds flags such as `--publish audio,video`.
+    pub fn demo_user(
+        name: &str,
+        server_url: &str,
+        username: &str,
+        interview: &str,
+        extra: &[&str],
+    ) -> Bot {
+        let password = match username {
+            "candidate" => "viva-candidate",
+            "interviewer" => "viva-interviewer",
+            other => panic!("no demo password for {other}"),
+        };
+        let mut args: Vec<String> = [
+            "--server",
+            server_url,
+            "--username",
+            username,
+            "--interview",
+            interview,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        args.extend(extra.iter().map(|s| s.to_string()));
+        Bot::spawn(name, &args, &[("VIVA_BOT_PASSWORD", password)])
+    }
+
     /// Waits for a line matching `pred`, returning it; panics with everything seen after
     /// `timeout`. Lines already seen are searched first.
     pub fn wait_for(

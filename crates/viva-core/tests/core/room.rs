@@ -61,27 +61,19 @@ async fn the_interviewer_sees_the_candidate_and_controls_the_room() {
         .find(|i| i.topic == "Backend Engineer Interview")
         .expect("demo interview");
 
-    let args: Vec<String> = [
-        "--server",
+    let mut bot = Bot::demo_user(
+        "candidate",
         &server.url(),
-        "--username",
         "candidate",
-        "--interview",
         &interview.uuid_id,
-        "--publish",
-        "audio,video",
-        "--video-size",
-        "320x180",
-        "--video-color",
-        "255,0,0",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    let mut bot = Bot::spawn(
-        "candidate",
-        &args,
-        &[("VIVA_BOT_PASSWORD", "viva-candidate")],
+        &[
+            "--publish",
+            "audio,video",
+            "--video-size",
+            "320x180",
+            "--video-color",
+            "255,0,0",
+        ],
     );
     let candidate = bot.wait_event("connected", Duration::from_secs(20))["identity"]
         .as_str()
