@@ -1,5 +1,5 @@
 # The two commands. Both set everything up first (scripts/bootstrap) and are idempotent.
-.PHONY: run test bootstrap bundle fmt lint bindings bench bench-app
+.PHONY: run test bootstrap fmt lint bindings bench bench-app
 
 run:
 	@scripts/run
@@ -9,10 +9,6 @@ test:
 
 bootstrap:
 	@scripts/bootstrap
-
-# Installers for this platform (.deb and .rpm on Linux) with the pinned Tauri CLI.
-bundle: bootstrap
-	@scripts/bundle
 
 fmt:
 	@cargo fmt --all
