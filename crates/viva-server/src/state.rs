@@ -39,6 +39,35 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// Mints a LiveKit join token and keeps the record of it (audit row and metric). The
+    /// one way every endpoint issues join tokens; the role follows the grant.
+    pub async fn issue_join_token(
+        &self,
+        grant: &crate::livekit::JoinGrant,
+    ) -> Result<crate::livekit::IssuedToken, crate::error::ApiError> {
+        let issued = self.livekit.join_token(grant)?;
+        let role = if grant.room_admin {
+            "interviewer"
+        } else {
+            "candidate"
+        };
+        self.store
+            .record_issued_token(
+                &issued.jti,
+                &grant.room,
+                &grant.identity,
+                role,
+                issued.expires_at_ms,
+            )
+            .await?;
+        self.metrics
+            .tokens_issued
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(issued)
+    }
+}
+
 impl std::ops::Deref for AppState {
     type Target = Inner;
     fn deref(&self) -> &Inner {

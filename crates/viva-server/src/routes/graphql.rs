@@ -20,7 +20,6 @@
 //! - The password appears only in the message sent to the candidate: never in a response,
 //!   a log line, or Debug output.
 
-use std::sync::atomic::Ordering;
 use std::sync::LazyLock;
 
 use async_graphql::{
@@ -396,8 +395,7 @@ impl Mutation {
             .await
             .map_err(from_api)?;
         let issued = state
-            .livekit
-            .join_token(&JoinGrant {
+            .issue_join_token(&JoinGrant {
                 room: room.name.clone(),
                 identity: identity.clone(),
                 name: app.candidate_name.clone(),
@@ -405,18 +403,8 @@ impl Mutation {
                 can_publish: true,
                 ttl: state.config.livekit.token_ttl,
             })
-            .map_err(from_api)?;
-        store
-            .record_issued_token(
-                &issued.jti,
-                &room.name,
-                &identity,
-                "candidate",
-                issued.expires_at_ms,
-            )
             .await
-            .map_err(db)?;
-        state.metrics.tokens_issued.fetch_add(1, Ordering::Relaxed);
+            .map_err(from_api)?;
         store.mark_room_active(&room.name).await.map_err(db)?;
         Ok(RoomTokenResponse {
             token: issued.token,

@@ -1,6 +1,5 @@
 //! The LiveKit token API, as the chat platform's token service documented it.
 
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::extract::State;
@@ -120,29 +119,16 @@ pub async fn token(
         .name
         .filter(|n| !n.trim().is_empty())
         .unwrap_or_else(|| user.user.display_name.clone());
-    let issued = state.livekit.join_token(&JoinGrant {
-        room: room_id.clone(),
-        identity: identity.clone(),
-        name: name.clone(),
-        room_admin: is_interviewer,
-        can_publish: true,
-        ttl,
-    })?;
-    state
-        .store
-        .record_issued_token(
-            &issued.jti,
-            &room_id,
-            &identity,
-            if is_interviewer {
-                "interviewer"
-            } else {
-                "candidate"
-            },
-            issued.expires_at_ms,
-        )
+    let issued = state
+        .issue_join_token(&JoinGrant {
+            room: room_id.clone(),
+            identity: identity.clone(),
+            name: name.clone(),
+            room_admin: is_interviewer,
+            can_publish: true,
+            ttl,
+        })
         .await?;
-    state.metrics.tokens_issued.fetch_add(1, Ordering::Relaxed);
     Ok(Json(TokenResponse {
         token: issued.token,
         identity,

@@ -319,14 +319,16 @@ pub async fn join(
         )
         .await?;
     let participant_name = format!("{first_name} {last_name}");
-    let issued = state.livekit.join_token(&JoinGrant {
-        room: room.name.clone(),
-        identity: identity.clone(),
-        name: participant_name.clone(),
-        room_admin: false,
-        can_publish: true,
-        ttl: state.config.livekit.token_ttl,
-    })?;
+    let issued = state
+        .issue_join_token(&JoinGrant {
+            room: room.name.clone(),
+            identity: identity.clone(),
+            name: participant_name.clone(),
+            room_admin: false,
+            can_publish: true,
+            ttl: state.config.livekit.token_ttl,
+        })
+        .await?;
     let credential = random_token(32);
     state
         .store
@@ -339,17 +341,6 @@ pub async fn join(
             credential_hash: token_hash(&credential),
         })
         .await?;
-    state
-        .store
-        .record_issued_token(
-            &issued.jti,
-            &room.name,
-            &identity,
-            "candidate",
-            issued.expires_at_ms,
-        )
-        .await?;
-    state.metrics.tokens_issued.fetch_add(1, Ordering::Relaxed);
     // The maximum duration starts with the candidate's first join.
     state.store.mark_room_active(&room.name).await?;
     Ok(Json(PublicJoinResponse {

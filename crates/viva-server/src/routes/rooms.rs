@@ -1,8 +1,6 @@
 //! The interview room endpoints, as the predecessor documented them: join, ensure, info,
 //! controls, and the superuser's list of active rooms.
 
-use std::sync::atomic::Ordering;
-
 use axum::extract::State;
 use uuid::Uuid;
 use viva_api::rooms::{
@@ -97,29 +95,16 @@ pub async fn join(
         ));
     }
     let is_interviewer = side == Side::Interviewer;
-    let issued = state.livekit.join_token(&JoinGrant {
-        room: room.name.clone(),
-        identity: identity.clone(),
-        name: user.user.display_name.clone(),
-        room_admin: is_interviewer,
-        can_publish: true,
-        ttl: state.config.livekit.token_ttl,
-    })?;
-    state
-        .store
-        .record_issued_token(
-            &issued.jti,
-            &room.name,
-            &identity,
-            if is_interviewer {
-                "interviewer"
-            } else {
-                "candidate"
-            },
-            issued.expires_at_ms,
-        )
+    let issued = state
+        .issue_join_token(&JoinGrant {
+            room: room.name.clone(),
+            identity: identity.clone(),
+            name: user.user.display_name.clone(),
+            room_admin: is_interviewer,
+            can_publish: true,
+            ttl: state.config.livekit.token_ttl,
+        })
         .await?;
-    state.metrics.tokens_issued.fetch_add(1, Ordering::Relaxed);
     state.store.mark_room_active(&room.name).await?;
     let interview = state
         .store
