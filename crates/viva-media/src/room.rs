@@ -104,6 +104,9 @@ struct RoomState {
     remotes: HashMap<String, RemoteEntry>,
     /// None once the room has said its last word.
     events: Option<mpsc::UnboundedSender<RoomEvent>>,
+    /// Set when we asked to leave: whatever the library then reports (a Disconnected
+    /// with reason unknown, or end of stream) racing our own request is our leave.
+    leaving: bool,
 }
 
 #[derive(Debug)]
@@ -187,6 +190,7 @@ impl Room {
                 connection: ConnectionState::Connected,
                 remotes,
                 events: Some(tx),
+                leaving: false,
             }),
         });
         if let Ok(engine) = engine() {
@@ -283,6 +287,7 @@ impl Room {
         if self.shared.lock().events.is_none() {
             return Ok(());
         }
+        self.shared.lock().leaving = true;
         let room_handle = self.shared.handle.id();
         let event = engine()?
             .request_async("disconnect", DISCONNECT_TIMEOUT, |async_id| {
@@ -352,6 +357,11 @@ impl RoomShared {
     /// Marks the room finished: one final `Disconnected`, then the stream ends.
     fn finish(&self, reason: DisconnectReason) {
         let mut state = self.lock();
+        let reason = if state.leaving {
+            DisconnectReason::ClientInitiated
+        } else {
+            reason
+        };
         state.connection = ConnectionState::Disconnected;
         if let Some(tx) = state.events.take() {
             let _ = tx.send(RoomEvent::Disconnected { reason });
