@@ -5,8 +5,8 @@
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, collect_events, Builder};
 
-use crate::commands::{app, auth, interviews, room};
-use crate::frames::RoomUpdateEvent;
+use crate::commands::{app, auth, candidate, interviews, room};
+use crate::frames::{JoinLinkEvent, RoomUpdateEvent};
 
 pub fn builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
@@ -27,8 +27,12 @@ pub fn builder() -> Builder<tauri::Wry> {
             room::room_eject,
             room::room_end,
             room::room_info,
+            candidate::candidate_room_preview,
+            candidate::candidate_join_code,
+            candidate::candidate_join_password,
+            candidate::join_link_take,
         ])
-        .events(collect_events![RoomUpdateEvent])
+        .events(collect_events![RoomUpdateEvent, JoinLinkEvent])
 }
 
 /// The TypeScript the builder produces.

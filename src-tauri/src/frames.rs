@@ -18,6 +18,11 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
 pub struct RoomUpdateEvent(pub RoomUpdate);
 
+/// A `viva://join/{code}` link opened while the app runs: the room code, or the reason
+/// the link is not one.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct JoinLinkEvent(pub Result<String, viva_core::CoreError>);
+
 /// The UI's frame channel, set by `room_attach_frames`.
 #[derive(Default, Clone)]
 pub struct FrameChannel(Arc<Mutex<Option<Channel<InvokeResponseBody>>>>);

@@ -15,6 +15,14 @@ pub use bindings::builder;
 /// The keyring service name: the app's identifier, so entries are recognisable as Viva's.
 pub const KEYRING_SERVICE: &str = "app.viva.desktop";
 
+/// The `viva:` link among the command-line arguments: desktops start the URL handler
+/// with the link as an argument (`Exec=viva %u`).
+fn join_link(args: impl IntoIterator<Item = String>) -> Option<String> {
+    args.into_iter()
+        .skip(1)
+        .find(|a| a.len() <= 2048 && a.to_ascii_lowercase().starts_with("viva:"))
+}
+
 pub fn run() {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -35,12 +43,28 @@ pub fn run() {
         Box::new(tauri::generate_handler![frames::room_attach_frames]);
 
     tauri::Builder::default()
+        // First, so a second launch (a link clicked while Viva runs) hands its arguments
+        // to this instance and exits before opening a window.
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.set_focus();
+            }
+            if let Some(link) = join_link(argv) {
+                use tauri_specta::Event;
+                let code = viva_core::parse_join_link(&link);
+                if let Err(e) = frames::JoinLinkEvent(code).emit(app) {
+                    tracing::warn!(error = %e, "cannot pass the join link to the window");
+                }
+            }
+        }))
         .setup(move |app| {
             specta.mount_events(app);
             let resources = app.path().resource_dir().ok();
             let secrets: Arc<dyn viva_core::SecretStore> =
                 Arc::new(viva_core::OsKeyring::new(KEYRING_SERVICE));
-            app.manage(state::AppState::new(secrets, resources));
+            let link = join_link(std::env::args());
+            app.manage(state::AppState::new(secrets, resources, link));
             Ok(())
         })
         .invoke_handler(move |invoke| {

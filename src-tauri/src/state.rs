@@ -14,15 +14,22 @@ pub struct AppState {
     pub frames: FrameChannel,
     /// Where an installed app keeps bundled resources (the LiveKit FFI library).
     pub resources: Option<PathBuf>,
+    /// The `viva://` link the app was started with, until the UI takes it.
+    pub join_link: Mutex<Option<String>>,
 }
 
 impl AppState {
-    pub fn new(secrets: Arc<dyn SecretStore>, resources: Option<PathBuf>) -> Self {
+    pub fn new(
+        secrets: Arc<dyn SecretStore>,
+        resources: Option<PathBuf>,
+        join_link: Option<String>,
+    ) -> Self {
         Self {
             session: Arc::new(Session::new(secrets)),
             room: Mutex::new(None),
             frames: FrameChannel::default(),
             resources,
+            join_link: Mutex::new(join_link),
         }
     }
 }

@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod api;
 pub mod bot;
+pub mod entry;
 pub mod error;
 pub mod room;
 pub mod secrets;
@@ -11,6 +12,7 @@ pub mod server_url;
 pub mod session;
 
 pub use api::{ApiClient, ApiError};
+pub use entry::{normalize_room_code, parse_join_link, Entry};
 pub use error::{CoreError, ErrorCode};
 pub use room::{EndReason, RoomController, RoomSink, RoomUpdate};
 pub use secrets::{MemorySecrets, OsKeyring, SecretStore};

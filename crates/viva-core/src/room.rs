@@ -8,13 +8,15 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::Serialize;
-use viva_api::rooms::JoinResponse;
+use viva_api::rooms::ControlResponse;
 use viva_media::{
     DisconnectReason, LocalTrack, LocalTrackPublication, MicrophoneOptions, PlatformAudio,
     PublishOptions, Room, RoomEvent, RoomEvents, RoomOptions, TrackKind, VideoFormat, VideoFrame,
     VideoStream,
 };
 
+use crate::actions::{self, MediaKind};
+use crate::entry::{Entry, Ticket};
 use crate::error::{CoreError, ErrorCode};
 use crate::session::Session;
 
@@ -111,10 +113,9 @@ struct FrameGate {
 }
 
 struct Inner {
-    session: Arc<Session>,
+    entry: Entry,
     sink: Arc<dyn RoomSink>,
-    interview_id: String,
-    join: Mutex<JoinResponse>,
+    ticket: Mutex<Ticket>,
     room: Mutex<Option<Room>>,
     mic: Mutex<Option<Mic>>,
     gates: Mutex<HashMap<String, FrameGate>>,
@@ -138,24 +139,34 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl RoomController {
-    /// Joins the interview's room.
+    /// Joins the interview's room as the signed-in user.
     pub async fn join(
         session: Arc<Session>,
         interview_id: &str,
         sink: Arc<dyn RoomSink>,
     ) -> Result<Self, CoreError> {
-        let (api, access) = session.access().await?;
-        let join = api.join(&access, interview_id).await?;
-        let (room, events) =
-            Room::connect(&join.livekit_url, &join.token, RoomOptions::default()).await?;
-        let controller = RoomController(Arc::new(Inner {
+        let entry = Entry::Interview {
             session,
-            sink,
             interview_id: interview_id.to_owned(),
-            latest_token: Mutex::new(join.token.clone()),
+        };
+        Self::enter(entry, sink).await
+    }
+
+    /// Joins the room `entry` leads to (an interview, a public room code, a password).
+    pub async fn enter(entry: Entry, sink: Arc<dyn RoomSink>) -> Result<Self, CoreError> {
+        let mut ticket = entry.ticket(None).await?;
+        let (room, events) =
+            Room::connect(&ticket.livekit_url, &ticket.token, RoomOptions::default()).await?;
+        if ticket.identity.is_empty() {
+            ticket.identity = room.local_participant().identity().to_owned();
+        }
+        let controller = RoomController(Arc::new(Inner {
+            entry,
+            sink,
+            latest_token: Mutex::new(ticket.token.clone()),
             leaving: std::sync::atomic::AtomicBool::new(false),
             mic_muted: std::sync::atomic::AtomicBool::new(false),
-            join: Mutex::new(join),
+            ticket: Mutex::new(ticket),
             room: Mutex::new(None),
             mic: Mutex::new(None),
             gates: Mutex::new(HashMap::new()),
@@ -165,16 +176,68 @@ impl RoomController {
         Ok(controller)
     }
 
-    pub fn interview_id(&self) -> &str {
-        &self.0.interview_id
+    /// What the UI knows the room by: the interview id, the room code or
+    /// `application:{id}`.
+    pub fn key(&self) -> String {
+        lock(&self.0.ticket).key.clone()
     }
 
     pub fn is_interviewer(&self) -> bool {
-        lock(&self.0.join).is_interviewer
+        lock(&self.0.ticket).is_interviewer
     }
 
     pub fn identity(&self) -> String {
-        lock(&self.0.join).identity.clone()
+        lock(&self.0.ticket).identity.clone()
+    }
+
+    /// The signed-in session and interview behind an interview entry; guests have no
+    /// room controls.
+    fn interview(&self) -> Result<(&Session, &str), CoreError> {
+        match &self.0.entry {
+            Entry::Interview {
+                session,
+                interview_id,
+            } => Ok((session, interview_id)),
+            _ => Err(CoreError::new(
+                ErrorCode::Forbidden,
+                "Only the interviewer can do that",
+            )),
+        }
+    }
+
+    /// Mutes or unmutes another participant (interviewers only; the backend decides).
+    pub async fn mute(
+        &self,
+        identity: &str,
+        kind: MediaKind,
+        muted: bool,
+    ) -> Result<ControlResponse, CoreError> {
+        let (session, id) = self.interview()?;
+        actions::mute(session, id, identity, kind, muted).await
+    }
+
+    /// Removes a participant, who cannot rejoin (interviewers only).
+    pub async fn eject(&self, identity: &str) -> Result<ControlResponse, CoreError> {
+        let (session, id) = self.interview()?;
+        actions::eject(session, id, identity).await
+    }
+
+    /// Ends the room for everyone: the interviewer of an interview, or a public-room
+    /// candidate finishing their session with its participant credential.
+    pub async fn end(&self) -> Result<ControlResponse, CoreError> {
+        if let Entry::Code { api, code, .. } = &self.0.entry {
+            let credential = lock(&self.0.ticket).participant_token.clone();
+            let credential = credential.unwrap_or_default();
+            let ended = api.public_end(code, &credential).await?;
+            return Ok(ControlResponse {
+                success: true,
+                action: "end".into(),
+                identity: None,
+                message: ended.message,
+            });
+        }
+        let (session, id) = self.interview()?;
+        actions::end(session, id).await
     }
 
     /// Takes over a freshly connected room: announces it, publishes the microphone,
@@ -185,15 +248,15 @@ impl RoomController {
         Box::pin(async move {
             let inner = &self.0;
             {
-                let j = lock(&inner.join);
+                let t = lock(&inner.ticket);
                 inner.sink.update(RoomUpdate::Joined {
-                    room: j.room_name.clone(),
-                    identity: j.identity.clone(),
-                    is_interviewer: j.is_interviewer,
-                    interview_id: j.interview.uuid_id.clone(),
-                    topic: j.interview.topic.clone(),
-                    duration_minutes: j.interview.duration_minutes as i32,
-                    scheduled_time: j.interview.scheduled_time.clone(),
+                    room: t.room_name.clone(),
+                    identity: t.identity.clone(),
+                    is_interviewer: t.is_interviewer,
+                    interview_id: t.key.clone(),
+                    topic: t.topic.clone(),
+                    duration_minutes: t.duration_minutes,
+                    scheduled_time: t.scheduled_time.clone(),
                 });
             }
             match publish_microphone(&room).await {
@@ -430,12 +493,17 @@ impl RoomController {
                 tokio::time::sleep(Duration::from_millis(500 * 2u64.pow(attempt))).await;
             }
             let result = async {
-                let (api, access) = inner.session.access().await?;
-                let join = api.join(&access, &inner.interview_id).await?;
+                let previous = lock(&inner.ticket).clone();
+                let latest = self.latest_token();
+                let mut ticket = inner.entry.ticket(Some((&previous, &latest))).await?;
                 let (room, events) =
-                    Room::connect(&join.livekit_url, &join.token, RoomOptions::default()).await?;
-                *lock(&inner.latest_token) = join.token.clone();
-                *lock(&inner.join) = join;
+                    Room::connect(&ticket.livekit_url, &ticket.token, RoomOptions::default())
+                        .await?;
+                if ticket.identity.is_empty() {
+                    ticket.identity = previous.identity;
+                }
+                *lock(&inner.latest_token) = ticket.token.clone();
+                *lock(&inner.ticket) = ticket;
                 Ok::<_, CoreError>((room, events))
             }
             .await;

@@ -3,5 +3,6 @@
 
 pub mod app;
 pub mod auth;
+pub mod candidate;
 pub mod interviews;
 pub mod room;

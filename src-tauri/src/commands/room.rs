@@ -3,7 +3,7 @@ use std::sync::Arc;
 use tauri::{AppHandle, State};
 use viva_api::rooms::{ControlResponse, RoomInfo};
 use viva_core::actions::{self, MediaKind};
-use viva_core::{CoreError, ErrorCode, RoomController};
+use viva_core::{CoreError, Entry, ErrorCode, RoomController};
 
 use crate::error::CmdResult;
 use crate::frames::TauriSink;
@@ -26,6 +26,15 @@ pub async fn room_join(
     state: State<'_, AppState>,
     interview_id: String,
 ) -> CmdResult<()> {
+    let entry = Entry::Interview {
+        session: state.session.clone(),
+        interview_id,
+    };
+    enter(app, &state, entry).await
+}
+
+/// Leaves any room we are in and joins the one `entry` leads to.
+pub(crate) async fn enter(app: AppHandle, state: &AppState, entry: Entry) -> CmdResult<()> {
     viva_core::init_media(state.resources.as_deref())?;
     let mut slot = state.room.lock().await;
     if let Some(old) = slot.take() {
@@ -35,7 +44,7 @@ pub async fn room_join(
         app,
         frames: state.frames.clone(),
     });
-    *slot = Some(RoomController::join(state.session.clone(), &interview_id, sink).await?);
+    *slot = Some(RoomController::enter(entry, sink).await?);
     Ok(())
 }
 
@@ -85,7 +94,7 @@ pub async fn room_mute_participant(
     muted: bool,
 ) -> CmdResult<ControlResponse> {
     let room = current(&state).await?;
-    actions::mute(&state.session, room.interview_id(), &identity, kind, muted).await
+    room.mute(&identity, kind, muted).await
 }
 
 #[tauri::command]
@@ -95,14 +104,14 @@ pub async fn room_eject(
     identity: String,
 ) -> CmdResult<ControlResponse> {
     let room = current(&state).await?;
-    actions::eject(&state.session, room.interview_id(), &identity).await
+    room.eject(&identity).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn room_end(state: State<'_, AppState>) -> CmdResult<ControlResponse> {
     let room = current(&state).await?;
-    actions::end(&state.session, room.interview_id()).await
+    room.end().await
 }
 
 #[tauri::command]

@@ -31,10 +31,19 @@ export const commands = {
 	roomEject: (identity: string) => typedError<ControlResponse_Serialize, CoreError>(__TAURI_INVOKE("room_eject", { identity })),
 	roomEnd: () => typedError<ControlResponse_Serialize, CoreError>(__TAURI_INVOKE("room_end")),
 	roomInfo: (interviewId: string) => typedError<RoomInfo_Serialize, CoreError>(__TAURI_INVOKE("room_info", { interviewId })),
+	/**  The job, company and instructions of a public room, before joining it. */
+	candidateRoomPreview: (serverUrl: string, roomCode: string) => typedError<PublicRoomInfo, CoreError>(__TAURI_INVOKE("candidate_room_preview", { serverUrl, roomCode })),
+	/**  Joins a public room; updates arrive as `RoomUpdateEvent`s, as for `room_join`. */
+	candidateJoinCode: (serverUrl: string, roomCode: string, phone: string, firstName: string, lastName: string) => typedError<null, CoreError>(__TAURI_INVOKE("candidate_join_code", { serverUrl, roomCode, phone, firstName, lastName })),
+	/**  Joins the room of an application with its one-time password. */
+	candidateJoinPassword: (serverUrl: string, applicationId: string, password: string) => typedError<null, CoreError>(__TAURI_INVOKE("candidate_join_password", { serverUrl, applicationId, password })),
+	/**  The room code of the `viva://join/...` link the app was opened with, once. */
+	joinLinkTake: () => typedError<string | null, CoreError>(__TAURI_INVOKE("join_link_take")),
 };
 
 /** Events */
 export const events = {
+	joinLinkEvent: makeEvent<JoinLinkEvent, JoinLinkEvent>("join-link-event"),
 	roomUpdateEvent: makeEvent<RoomUpdateEvent, RoomUpdateEvent>("room-update-event"),
 };
 
@@ -141,6 +150,12 @@ export type Interview = {
 	interviewer_feedback_submitted: boolean,
 };
 
+/**
+ *  A `viva://join/{code}` link opened while the app runs: the room code, or the reason
+ *  the link is not one.
+ */
+export type JoinLinkEvent = Result<string, CoreError>;
+
 /**  What a room control applies to. */
 export type MediaKind = "audio" | "video" | "all";
 
@@ -179,6 +194,21 @@ export type ParticipantState_Serialize = {
 	connection_quality: string | null,
 	is_interviewer: boolean,
 };
+
+/**  `GET /api/public/interview/room/{roomCode}` (public). */
+export type PublicRoomInfo = {
+	roomCode: string,
+	jobTitle: string,
+	companyName: string,
+	instructions: string,
+	/**  Seconds. */
+	maxDuration: number,
+	/**  SCHEDULED (nobody joined yet), IN_PROGRESS, COMPLETED. */
+	status: string,
+	interviewType: string,
+};
+
+export type Result<T, E> = ({ Ok: T }) & { Err?: never } | ({ Err: E }) & { Ok?: never };
 
 /**  `GET .../room/info/`. */
 export type RoomInfo = RoomInfo_Serialize | RoomInfo_Deserialize;
