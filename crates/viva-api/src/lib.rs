@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod catalog;
 pub mod error;
+pub mod feedback;
 pub mod interviews;
 pub mod livekit;
 pub mod public;

@@ -1,11 +1,15 @@
 //! Feedback: the interviewer's scorecard is mandatory before completion; the candidate's
-//! form is optional.
+//! form is optional. Submissions are idempotent under an `Idempotency-Key`, so a client
+//! that resends after losing the answer never submits twice.
 
 use axum::extract::State;
+use axum::http::HeaderMap;
 use serde_json::{Map, Value};
 use uuid::Uuid;
+use viva_api::feedback::{competencies, EXPERIENCE_RANGE, RATING_RANGE, RECOMMENDATIONS};
 use viva_api::interviews::{CandidateFeedback, FeedbackResponse, InterviewerFeedback};
 
+use super::idempotency;
 use super::interviews::{load_as_participant, Side};
 use crate::domain::{
     interview_room_name, ms_to_rfc3339, FeedbackKind, InterviewStatus, RoomStatus,
@@ -14,36 +18,31 @@ use crate::error::ApiError;
 use crate::extract::{Json, Path};
 use crate::session::CurrentUser;
 use crate::state::AppState;
-use crate::store::{Feedback, Interview, NewFeedback};
+use crate::store::{submit_feedback_in, Feedback, Idempotent, Interview, NewFeedback, Step};
 
-pub const RECOMMENDATIONS: &[&str] = &["strong_no", "no", "yes", "strong_yes"];
-const MAX_COMPETENCIES: usize = 30;
 const MAX_NOTES: usize = 10_000;
 
-/// Checks a scorecard: a non-empty object of competency -> rating 1..4, or
-/// competency -> {"rating": 1..4, "notes": "..."}. Returns it normalised to the object form.
-pub fn validate_scorecard(value: Option<&Value>, problems: &mut Vec<String>) -> Value {
+/// Checks a scorecard against the interview type's competencies: every one rated 1-4,
+/// as `rating` or `{"rating": n, "notes": "..."}`, and nothing else. Returns it
+/// normalised to the object form.
+pub fn validate_scorecard(
+    value: Option<&Value>,
+    interview_type: &str,
+    problems: &mut Vec<String>,
+) -> Value {
+    let wanted = competencies(interview_type);
     let Some(Value::Object(entries)) = value else {
-        problems.push("scorecard must be an object of competency -> rating (1-4)".into());
+        problems.push(format!(
+            "scorecard must rate each competency 1-4: {}",
+            wanted.join(", ")
+        ));
         return Value::Null;
     };
-    if entries.is_empty() {
-        problems.push("scorecard should not be empty".into());
-    }
-    if entries.len() > MAX_COMPETENCIES {
-        problems.push(format!(
-            "scorecard has more than {MAX_COMPETENCIES} competencies"
-        ));
-    }
     let mut normalised = Map::new();
-    for (name, entry) in entries {
-        if name.trim().is_empty() || name.chars().count() > 100 {
-            problems.push("competency names must be 1-100 characters".into());
-            continue;
-        }
-        let (rating, notes) = match entry {
-            Value::Number(n) => (n.as_i64(), String::new()),
-            Value::Object(o) => (
+    for name in wanted {
+        let (rating, notes) = match entries.get(*name) {
+            Some(Value::Number(n)) => (n.as_i64(), String::new()),
+            Some(Value::Object(o)) => (
                 o.get("rating").and_then(Value::as_i64),
                 o.get("notes")
                     .and_then(Value::as_str)
@@ -53,15 +52,23 @@ pub fn validate_scorecard(value: Option<&Value>, problems: &mut Vec<String>) -> 
             _ => (None, String::new()),
         };
         match rating {
-            Some(r @ 1..=4) if notes.chars().count() <= MAX_NOTES => {
+            Some(r) if RATING_RANGE.contains(&r) && notes.chars().count() <= MAX_NOTES => {
                 normalised.insert(
-                    name.clone(),
+                    (*name).to_owned(),
                     serde_json::json!({ "rating": r, "notes": notes }),
                 );
             }
-            Some(1..=4) => problems.push(format!("scorecard.{name}.notes is too long")),
+            Some(r) if RATING_RANGE.contains(&r) => {
+                problems.push(format!("scorecard.{name}.notes is too long"))
+            }
             _ => problems.push(format!("scorecard.{name} needs a rating from 1 to 4")),
         }
+    }
+    for name in entries.keys().filter(|k| !wanted.contains(&k.as_str())) {
+        let shown: String = name.chars().take(100).collect();
+        problems.push(format!(
+            "scorecard.{shown} is not a competency of a {interview_type} interview"
+        ));
     }
     Value::Object(normalised)
 }
@@ -81,7 +88,7 @@ fn response(f: Feedback, interview: &Interview) -> FeedbackResponse {
 }
 
 /// Feedback belongs to interviews that happened or are happening.
-fn require_feedback_window(interview: &Interview) -> Result<(), ApiError> {
+pub(super) fn require_feedback_window(interview: &Interview) -> Result<(), ApiError> {
     match interview.status {
         InterviewStatus::Accepted | InterviewStatus::InProgress | InterviewStatus::Completed => {
             Ok(())
@@ -92,21 +99,68 @@ fn require_feedback_window(interview: &Interview) -> Result<(), ApiError> {
     }
 }
 
+/// The interview, when `user` is its participant on the side that writes `kind`.
+pub(super) async fn require_side(
+    state: &AppState,
+    id: Uuid,
+    user: &CurrentUser,
+    kind: FeedbackKind,
+) -> Result<Interview, ApiError> {
+    let (interview, side) = load_as_participant(state, id, user).await?;
+    match (kind, side) {
+        (FeedbackKind::Interviewer, Side::Interviewer)
+        | (FeedbackKind::Candidate, Side::Candidate) => Ok(interview),
+        (FeedbackKind::Interviewer, _) => Err(ApiError::forbidden(
+            "Only the interviewer can write interviewer feedback",
+        )),
+        (FeedbackKind::Candidate, _) => Err(ApiError::forbidden(
+            "Only the candidate can write candidate feedback",
+        )),
+    }
+}
+
+/// Stores a validated submission once per idempotency key. A replay answers what the
+/// first request answered, with the interview's status as it is now.
+async fn submit_once(
+    state: &AppState,
+    headers: &HeaderMap,
+    user: &CurrentUser,
+    interview: &Interview,
+    body: &impl serde::Serialize,
+    new: NewFeedback,
+) -> Result<FeedbackResponse, ApiError> {
+    let route = format!("POST feedback {} {}", new.interview_id, new.kind);
+    let key = idempotency::key_of(headers, user, &route, body)?;
+    let outcome = state
+        .store
+        .idempotent(key.as_ref(), async |conn| {
+            let saved = response(submit_feedback_in(conn, new).await?, interview);
+            let answer = serde_json::to_value(&saved).unwrap_or_default();
+            Ok(Step::Commit(saved, answer))
+        })
+        .await?;
+    match outcome {
+        Idempotent::Done(saved) => Ok(saved),
+        Idempotent::Replay(answer) => serde_json::from_value(answer).map_err(ApiError::internal),
+        Idempotent::KeyReused => Err(idempotency::key_reused()),
+    }
+}
+
 pub async fn interviewer(
     State(state): State<AppState>,
     user: CurrentUser,
+    headers: HeaderMap,
     Path(id): Path<Uuid>,
     Json(body): Json<InterviewerFeedback>,
 ) -> Result<Json<FeedbackResponse>, ApiError> {
-    let (interview, side) = load_as_participant(&state, id, &user).await?;
-    if side != Side::Interviewer {
-        return Err(ApiError::forbidden(
-            "Only the interviewer can submit interviewer feedback",
-        ));
-    }
+    let interview = require_side(&state, id, &user, FeedbackKind::Interviewer).await?;
     require_feedback_window(&interview)?;
     let mut problems = Vec::new();
-    let scorecard = validate_scorecard(body.scorecard.as_ref(), &mut problems);
+    let scorecard = validate_scorecard(
+        body.scorecard.as_ref(),
+        interview.interview_type.as_str(),
+        &mut problems,
+    );
     match body.recommendation.as_deref() {
         Some(r) if RECOMMENDATIONS.contains(&r) => {}
         _ => problems.push(format!(
@@ -114,25 +168,24 @@ pub async fn interviewer(
             RECOMMENDATIONS.join(", ")
         )),
     }
-    let notes = body.notes.unwrap_or_default();
+    let notes = body.notes.clone().unwrap_or_default();
     if notes.chars().count() > MAX_NOTES {
         problems.push(format!("notes must be at most {MAX_NOTES} characters"));
     }
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
     }
-    let saved = state
-        .store
-        .submit_feedback(NewFeedback {
-            interview_id: id,
-            author_id: user.id(),
-            kind: FeedbackKind::Interviewer,
-            scorecard,
-            recommendation: body.recommendation,
-            notes,
-        })
-        .await?;
-    // With the room over and the scorecard in, the interview is complete.
+    let new = NewFeedback {
+        interview_id: id,
+        author_id: user.id(),
+        kind: FeedbackKind::Interviewer,
+        scorecard,
+        recommendation: body.recommendation.clone(),
+        notes,
+    };
+    let mut saved = submit_once(&state, &headers, &user, &interview, &body, new).await?;
+    // With the room over and the scorecard in, the interview is complete. Also on a
+    // replay: the first request may have stopped between its commit and this step.
     let room_ended = state
         .store
         .room(&interview_room_name(id))
@@ -149,31 +202,28 @@ pub async fn interviewer(
             .await?
             .unwrap_or(interview)
     } else {
-        interview
+        state.store.interview(id).await?.unwrap_or(interview)
     };
-    Ok(Json(response(saved, &interview)))
+    saved.interview_status = interview.status.to_string();
+    Ok(Json(saved))
 }
 
 pub async fn candidate(
     State(state): State<AppState>,
     user: CurrentUser,
+    headers: HeaderMap,
     Path(id): Path<Uuid>,
     Json(body): Json<CandidateFeedback>,
 ) -> Result<Json<FeedbackResponse>, ApiError> {
-    let (interview, side) = load_as_participant(&state, id, &user).await?;
-    if side != Side::Candidate {
-        return Err(ApiError::forbidden(
-            "Only the candidate can submit candidate feedback",
-        ));
-    }
+    let interview = require_side(&state, id, &user, FeedbackKind::Candidate).await?;
     require_feedback_window(&interview)?;
     let mut problems = Vec::new();
     if let Some(r) = body.rating {
-        if !(1..=5).contains(&r) {
+        if !EXPERIENCE_RANGE.contains(&r) {
             problems.push("rating must be between 1 and 5".into());
         }
     }
-    let comments = body.comments.unwrap_or_default();
+    let comments = body.comments.clone().unwrap_or_default();
     if comments.chars().count() > MAX_NOTES {
         problems.push(format!("comments must be at most {MAX_NOTES} characters"));
     }
@@ -183,16 +233,14 @@ pub async fn candidate(
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
     }
-    let saved = state
-        .store
-        .submit_feedback(NewFeedback {
-            interview_id: id,
-            author_id: user.id(),
-            kind: FeedbackKind::Candidate,
-            scorecard: serde_json::json!({ "experience_rating": body.rating }),
-            recommendation: None,
-            notes: comments,
-        })
-        .await?;
-    Ok(Json(response(saved, &interview)))
+    let new = NewFeedback {
+        interview_id: id,
+        author_id: user.id(),
+        kind: FeedbackKind::Candidate,
+        scorecard: serde_json::json!({ "experience_rating": body.rating }),
+        recommendation: None,
+        notes: comments,
+    };
+    let saved = submit_once(&state, &headers, &user, &interview, &body, new).await?;
+    Ok(Json(saved))
 }

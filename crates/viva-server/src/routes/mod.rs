@@ -2,8 +2,10 @@
 
 mod auth;
 mod catalog;
+mod drafts;
 mod feedback;
 pub mod graphql;
+mod idempotency;
 mod interviews;
 mod livekit_api;
 pub mod openapi;
@@ -53,6 +55,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/interviews/{id}/feedback/candidate/",
             post(feedback::candidate),
+        )
+        .route(
+            "/api/interviews/{id}/feedback/drafts/{kind}",
+            get(drafts::get).put(drafts::put),
         )
         // LiveKit token API
         .route("/api/livekit/token", post(livekit_api::token))

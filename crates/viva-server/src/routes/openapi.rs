@@ -152,6 +152,20 @@ pub const ROUTES: &[RouteDoc] = &[
         true,
     ),
     r(
+        "get",
+        "/api/interviews/{id}/feedback/drafts/{kind}",
+        "feedback",
+        "The versioned feedback draft of one side (interviewer | candidate)",
+        true,
+    ),
+    r(
+        "put",
+        "/api/interviews/{id}/feedback/drafts/{kind}",
+        "feedback",
+        "Save a draft on top of base_version; 409 with the current draft when stale",
+        true,
+    ),
+    r(
         "post",
         "/api/livekit/token",
         "livekit",

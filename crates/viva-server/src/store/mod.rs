@@ -8,6 +8,7 @@
 //! both databases.
 
 mod catalog;
+mod drafts;
 mod endings;
 mod feedback;
 mod interviews;
@@ -23,8 +24,9 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::AnyPool;
 
 pub use catalog::{Application, Company, Job, NewApplication, NewJob};
+pub use drafts::{write_draft, DraftWrite, IdemKey, Idempotent, Step, StoredDraft};
 pub use endings::{CleanupReport, RoomEnding, RETENTION_MS};
-pub use feedback::{Feedback, NewFeedback};
+pub use feedback::{submit_feedback_in, Feedback, NewFeedback};
 pub use interviews::{Interview, NewInterview};
 pub use outbox::OutboxMessage;
 pub use passwords::{NewPasswordRoom, RoomPassword};

@@ -105,15 +105,16 @@ async fn completion_requires_the_interviewers_feedback() {
     assert_error(s, &body, 400);
     assert_eq!(
         body["message"].as_array().unwrap().len(),
-        2,
-        "every problem listed: {body}"
+        5,
+        "every problem listed (four unrated competencies, the recommendation): {body}"
     );
 
     let (s, fb) = app
         .post(
             &format!("/api/interviews/{}/feedback/interviewer/", i.id),
             Some(&cast.interviewer.token),
-            json!({"scorecard": {"Problem solving": 4, "Communication": {"rating": 3, "notes": "clear"}},
+            json!({"scorecard": {"Problem solving": 4, "Coding": 3, "System design": 3,
+                                 "Communication": {"rating": 3, "notes": "clear"}},
                    "recommendation": "strong_yes", "notes": "Hire"}),
         )
         .await;

@@ -4,6 +4,7 @@
 mod auth;
 mod bruteforce;
 mod catalog;
+mod drafts;
 mod harness;
 mod interviews;
 mod livekit_api;

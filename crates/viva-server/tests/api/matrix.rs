@@ -148,7 +148,12 @@ async fn every_endpoint_for_every_kind_of_caller() {
         Endpoint {
             method: Method::POST,
             path: "/api/interviews/{id}/feedback/interviewer/",
-            body: |_| Some(json!({"scorecard": {"Coding": 3}, "recommendation": "yes"})),
+            body: |_| {
+                Some(
+                    json!({"scorecard": {"Problem solving": 3, "Coding": 3, "System design": 3,
+                    "Communication": 3}, "recommendation": "yes"}),
+                )
+            },
             status: Accepted,
             ensure_room: false,
             expect: [401, 403, 200, 403, 403, 403],
