@@ -21,7 +21,25 @@ pub struct RoomUpdateEvent(pub RoomUpdate);
 /// A `viva://join/{code}` link opened while the app runs: the room code, or the reason
 /// the link is not one.
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
-pub struct JoinLinkEvent(pub Result<String, viva_core::CoreError>);
+pub struct JoinLinkEvent {
+    pub code: Option<String>,
+    pub error: Option<viva_core::CoreError>,
+}
+
+impl From<Result<String, viva_core::CoreError>> for JoinLinkEvent {
+    fn from(r: Result<String, viva_core::CoreError>) -> Self {
+        match r {
+            Ok(code) => Self {
+                code: Some(code),
+                error: None,
+            },
+            Err(e) => Self {
+                code: None,
+                error: Some(e),
+            },
+        }
+    }
+}
 
 /// The UI's frame channel, set by `room_attach_frames`.
 #[derive(Default, Clone)]

@@ -53,7 +53,7 @@ pub fn run() {
             if let Some(link) = join_link(argv) {
                 use tauri_specta::Event;
                 let code = viva_core::parse_join_link(&link);
-                if let Err(e) = frames::JoinLinkEvent(code).emit(app) {
+                if let Err(e) = frames::JoinLinkEvent::from(code).emit(app) {
                     tracing::warn!(error = %e, "cannot pass the join link to the window");
                 }
             }

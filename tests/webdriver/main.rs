@@ -3,6 +3,7 @@
 //! livekit-server, with viva-bot participants and the real OS keyring (Secret Service on
 //! the private D-Bus session `make test` provides).
 
+mod candidate;
 mod interviewer;
 mod session;
 

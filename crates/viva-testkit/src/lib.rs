@@ -4,6 +4,7 @@
 //! child is also told to die with the thread that started it (Linux `PR_SET_PDEATHSIG`), so a
 //! test that panics or aborts leaves nothing running. Readiness is polled, never slept for.
 
+pub mod api;
 pub mod bot;
 pub mod cache;
 pub mod image;

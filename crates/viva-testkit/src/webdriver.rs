@@ -78,10 +78,14 @@ const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 impl AppSession {
     pub async fn start(driver: &TauriDriver, app: &Path) -> Self {
+        Self::start_with_args(driver, app, &[]).await
+    }
+
+    /// Starts the app with command-line arguments (e.g. the `viva://` link a desktop passes).
+    pub async fn start_with_args(driver: &TauriDriver, app: &Path, args: &[&str]) -> Self {
         let http = reqwest::Client::new();
         let url = format!("http://127.0.0.1:{}", driver.port);
-        let body =
-            json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}});
+        let body = json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app, "args": args}}}});
         let res: Value = http
             .post(format!("{url}/session"))
             .json(&body)

@@ -43,7 +43,7 @@ export const commands = {
 
 /** Events */
 export const events = {
-	joinLinkEvent: makeEvent<JoinLinkEvent, JoinLinkEvent>("join-link-event"),
+	joinLinkEvent: makeEvent<JoinLinkEvent_Serialize, JoinLinkEvent_Deserialize>("join-link-event"),
 	roomUpdateEvent: makeEvent<RoomUpdateEvent, RoomUpdateEvent>("room-update-event"),
 };
 
@@ -154,7 +154,25 @@ export type Interview = {
  *  A `viva://join/{code}` link opened while the app runs: the room code, or the reason
  *  the link is not one.
  */
-export type JoinLinkEvent = Result<string, CoreError>;
+export type JoinLinkEvent = JoinLinkEvent_Serialize | JoinLinkEvent_Deserialize;
+
+/**
+ *  A `viva://join/{code}` link opened while the app runs: the room code, or the reason
+ *  the link is not one.
+ */
+export type JoinLinkEvent_Deserialize = {
+	code?: string | null,
+	error?: CoreError | null,
+};
+
+/**
+ *  A `viva://join/{code}` link opened while the app runs: the room code, or the reason
+ *  the link is not one.
+ */
+export type JoinLinkEvent_Serialize = {
+	code: string | null,
+	error: CoreError | null,
+};
 
 /**  What a room control applies to. */
 export type MediaKind = "audio" | "video" | "all";
@@ -207,8 +225,6 @@ export type PublicRoomInfo = {
 	status: string,
 	interviewType: string,
 };
-
-export type Result<T, E> = ({ Ok: T }) & { Err?: never } | ({ Err: E }) & { Ok?: never };
 
 /**  `GET .../room/info/`. */
 export type RoomInfo = RoomInfo_Serialize | RoomInfo_Deserialize;

@@ -1,16 +1,45 @@
 // App-wide state: who is signed in and which screen shows. Screens call these methods;
 // nothing else changes `screen`.
-import { commands, type CoreError, type EndReason, type Interview, type SessionInfo } from "./bindings";
+import { commands, type CoreError, type EndReason, type Interview, type JoinLinkEvent, type SessionInfo } from "./bindings";
 import { call, friendlyError } from "./errors";
 
 export type HomeTab = "interviews" | "rooms";
 
+/** Which room to enter, and how: a signed-in user's interview, or a candidate's public
+ * room code or one-time password (no account). */
+export type RoomTarget =
+  | { kind: "interview"; interview: Interview }
+  | {
+      kind: "code";
+      serverUrl: string;
+      code: string;
+      phone: string;
+      firstName: string;
+      lastName: string;
+      title: string;
+      minutes: number;
+    }
+  | { kind: "password"; serverUrl: string; applicationId: string; password: string };
+
+/** What the core calls the room in its `joined` update. */
+export function targetKey(t: RoomTarget): string {
+  switch (t.kind) {
+    case "interview":
+      return t.interview.uuid_id;
+    case "code":
+      return t.code;
+    case "password":
+      return `application:${t.applicationId}`;
+  }
+}
+
 export type Screen =
   | { name: "boot" }
   | { name: "signin" }
+  | { name: "candidate"; code: string | null; linkError: string | null; prefill?: RoomTarget }
   | { name: "home"; tab: HomeTab }
   | { name: "prejoin"; interview: Interview }
-  | { name: "room"; interview: Interview }
+  | { name: "room"; target: RoomTarget }
   | { name: "ended"; reason: EndReason; detail: string; topic: string };
 
 export const DEFAULT_SERVER = "http://127.0.0.1:8000";
@@ -25,7 +54,7 @@ export function savedServerUrl(): string {
   }
 }
 
-function rememberServerUrl(url: string): void {
+export function rememberServerUrl(url: string): void {
   try {
     localStorage.setItem(SERVER_KEY, url);
   } catch {
@@ -45,10 +74,20 @@ class AppState {
     return this.session?.user ?? null;
   }
 
-  /** Start-up: a session restored from the keyring goes straight to the list. */
+  /** Start-up: a `viva://join/...` link opens the candidate screen; otherwise a session
+   * restored from the keyring goes straight to the list. */
   async boot(): Promise<void> {
     this.screen = { name: "boot" };
     this.bootError = null;
+    const link = await call(commands.joinLinkTake());
+    if (!link.ok) {
+      this.screen = { name: "candidate", code: null, linkError: friendlyError(link.error) };
+      return;
+    }
+    if (link.data) {
+      this.candidate(link.data);
+      return;
+    }
     const r = await call(commands.sessionGet());
     if (r.ok && r.data) {
       this.enter(r.data);
@@ -97,8 +136,21 @@ class AppState {
     return false;
   }
 
+  /** The interview list when signed in; a guest goes back to the candidate screen. */
   home(tab: HomeTab = "interviews"): void {
-    this.screen = { name: "home", tab };
+    this.screen = this.session ? { name: "home", tab } : { name: "candidate", code: null, linkError: null };
+  }
+
+  candidate(code: string | null = null): void {
+    this.screen = { name: "candidate", code, linkError: null };
+  }
+
+  /** A join link (at start-up or clicked while Viva runs). Never pulls anyone out of a room. */
+  openJoinLink(link: JoinLinkEvent): void {
+    if (this.screen.name === "room") return;
+    this.screen = link.code
+      ? { name: "candidate", code: link.code, linkError: null }
+      : { name: "candidate", code: null, linkError: link.error ? friendlyError(link.error) : null };
   }
 
   prejoin(interview: Interview): void {
@@ -106,7 +158,18 @@ class AppState {
   }
 
   join(interview: Interview): void {
-    this.screen = { name: "room", interview };
+    this.screen = { name: "room", target: { kind: "interview", interview } };
+  }
+
+  enterAsGuest(target: RoomTarget): void {
+    if (target.kind !== "interview") rememberServerUrl(target.serverUrl);
+    this.screen = { name: "room", target };
+  }
+
+  /** Back from a guest room that could not be joined, with what they typed. */
+  retryAsGuest(target: RoomTarget): void {
+    if (target.kind === "interview") return this.home();
+    this.screen = { name: "candidate", code: target.kind === "code" ? target.code : null, linkError: null, prefill: target };
   }
 
   ended(reason: EndReason, detail: string, topic: string): void {
