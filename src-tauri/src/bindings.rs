@@ -5,7 +5,7 @@
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, collect_events, Builder};
 
-use crate::commands::{app, auth, candidate, interviews, room};
+use crate::commands::{app, audio, auth, candidate, interviews, room};
 use crate::frames::{JoinLinkEvent, RoomUpdateEvent};
 
 pub fn builder() -> Builder<tauri::Wry> {
@@ -31,6 +31,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             candidate::candidate_join_code,
             candidate::candidate_join_password,
             candidate::join_link_take,
+            audio::audio_devices,
+            audio::audio_select,
         ])
         .events(collect_events![RoomUpdateEvent, JoinLinkEvent])
 }

@@ -3,6 +3,7 @@
 //! livekit-server, with viva-bot participants and the real OS keyring (Secret Service on
 //! the private D-Bus session `make test` provides).
 
+mod audio;
 mod candidate;
 mod interviewer;
 mod session;
@@ -30,6 +31,11 @@ impl Stage {
     /// Call with `KEYRING` held: starts from a keyring with no Viva session in it (the
     /// previous test's server is gone, and the app would rightly try to restore its session).
     pub async fn new() -> Stage {
+        Self::with_env(&[]).await
+    }
+
+    /// A stage whose app also gets `env` (e.g. `PULSE_SERVER` for audio devices).
+    pub async fn with_env(env: &[(&str, &std::path::Path)]) -> Stage {
         use viva_core::SecretStore;
         viva_core::OsKeyring::new(viva_app::KEYRING_SERVICE)
             .delete(viva_core::session::SESSION_ENTRY)
@@ -42,15 +48,14 @@ impl Stage {
         let app_home = tempfile::tempdir().unwrap();
         let home = app_home.path().to_path_buf();
         let (config, data, cache) = (home.join("config"), home.join("data"), home.join("cache"));
-        let driver = TauriDriver::start(
-            &xvfb.display,
-            &[
-                ("HOME", &home),
-                ("XDG_CONFIG_HOME", &config),
-                ("XDG_DATA_HOME", &data),
-                ("XDG_CACHE_HOME", &cache),
-            ],
-        );
+        let mut vars: Vec<(&str, &std::path::Path)> = vec![
+            ("HOME", &home),
+            ("XDG_CONFIG_HOME", &config),
+            ("XDG_DATA_HOME", &data),
+            ("XDG_CACHE_HOME", &cache),
+        ];
+        vars.extend_from_slice(env);
+        let driver = TauriDriver::start(&xvfb.display, &vars);
         Stage {
             app_home,
             driver,

@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod api;
+pub mod audio;
 pub mod bot;
 pub mod entry;
 pub mod error;

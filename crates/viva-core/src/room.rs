@@ -259,7 +259,7 @@ impl RoomController {
                     scheduled_time: t.scheduled_time.clone(),
                 });
             }
-            match publish_microphone(&room).await {
+            match publish_microphone(&room, inner.sink.as_ref()).await {
                 Ok(m) => {
                     if inner.mic_muted.load(std::sync::atomic::Ordering::SeqCst) {
                         if let Err(e) = m.publication.set_muted(true) {
@@ -576,8 +576,11 @@ impl Drop for Inner {
     }
 }
 
-async fn publish_microphone(room: &Room) -> Result<Mic, CoreError> {
+async fn publish_microphone(room: &Room, sink: &dyn RoomSink) -> Result<Mic, CoreError> {
     let audio = PlatformAudio::new()?;
+    for message in crate::audio::apply(&audio) {
+        sink.update(RoomUpdate::DeviceWarning { message });
+    }
     let source = audio.microphone(MicrophoneOptions {
         echo_cancellation: true,
         noise_suppression: true,

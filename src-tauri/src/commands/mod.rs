@@ -2,6 +2,7 @@
 //! returns its `{code, message}` error unchanged; nothing else.
 
 pub mod app;
+pub mod audio;
 pub mod auth;
 pub mod candidate;
 pub mod interviews;

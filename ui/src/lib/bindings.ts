@@ -39,6 +39,10 @@ export const commands = {
 	candidateJoinPassword: (serverUrl: string, applicationId: string, password: string) => typedError<null, CoreError>(__TAURI_INVOKE("candidate_join_password", { serverUrl, applicationId, password })),
 	/**  The room code of the `viva://join/...` link the app was opened with, once. */
 	joinLinkTake: () => typedError<string | null, CoreError>(__TAURI_INVOKE("join_link_take")),
+	/**  The microphones and speakers present now, and the current choice. */
+	audioDevices: () => typedError<AudioDevices_Serialize, CoreError>(__TAURI_INVOKE("audio_devices")),
+	/**  Chooses the microphone and speaker (null: the system default) for the next join. */
+	audioSelect: (microphone: string | null, speaker: string | null) => typedError<null, CoreError>(__TAURI_INVOKE("audio_select", { microphone, speaker })),
 };
 
 /** Events */
@@ -79,6 +83,29 @@ export type ActiveRoom_Serialize = {
 export type AppInfo = {
 	version: string,
 	core_version: string,
+};
+
+export type AudioDevice = {
+	id: string,
+	name: string,
+};
+
+export type AudioDevices = AudioDevices_Serialize | AudioDevices_Deserialize;
+
+export type AudioDevices_Deserialize = {
+	microphones: AudioDevice[],
+	speakers: AudioDevice[],
+	/**  The chosen microphone's id; None means the system default. */
+	microphone?: string | null,
+	speaker?: string | null,
+};
+
+export type AudioDevices_Serialize = {
+	microphones: AudioDevice[],
+	speakers: AudioDevice[],
+	/**  The chosen microphone's id; None means the system default. */
+	microphone: string | null,
+	speaker: string | null,
 };
 
 export type ControlResponse = ControlResponse_Serialize | ControlResponse_Deserialize;

@@ -4,15 +4,13 @@
 //! process-wide too; so these checks live in their own test binary, in one test that
 //! changes the environment in a fixed order.
 
-mod pulse;
-
 use std::time::Duration;
 
 use viva_media::{
     LocalTrack, MediaError, MicrophoneOptions, PlatformAudio, PublishOptions, Room, RoomEvent,
     RoomOptions, TrackKind, TrackSource,
 };
-use viva_testkit::LiveKitServer;
+use viva_testkit::{LiveKitServer, PulseAudio};
 
 use livekit_api::access_token::{AccessToken, VideoGrants};
 
@@ -47,7 +45,7 @@ async fn platform_audio_needs_an_audio_server_and_publishes_its_microphone() {
 
     // 2. A private PulseAudio (the library lists devices by description; ids are
     //    "index:N", stable only while the device set is). with a null sink and a null source.
-    let pulse = pulse::PulseAudio::start();
+    let pulse = PulseAudio::start();
     std::env::set_var("PULSE_SERVER", pulse.server());
     let audio = PlatformAudio::new().expect("platform audio with PulseAudio running");
     let recording = audio.recording_devices().expect("list microphones");

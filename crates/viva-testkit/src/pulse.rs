@@ -1,5 +1,6 @@
-//! A private PulseAudio daemon: its own HOME and runtime dir, a null sink and a null
-//! source, anonymous access on a unix socket. Stopped when dropped.
+//! A private PulseAudio daemon: its own HOME and runtime dir, a null sink, a null source
+//! (silence) and a sine source (a 440 Hz "voice" for level meters), anonymous access on a
+//! unix socket. Stopped when dropped.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -29,6 +30,7 @@ impl PulseAudio {
             .args(["--disable-shm=yes", "--log-target=stderr"])
             .args(["-L", "module-null-sink sink_name=viva_null_sink sink_properties=device.description=VivaNullSink"])
             .args(["-L", "module-null-source source_name=viva_null_source description=VivaNullSource"])
+            .args(["-L", "module-sine-source source_name=viva_sine_source frequency=440"])
             .arg("-L")
             .arg(format!("module-native-protocol-unix auth-anonymous=1 socket={}", socket.display()))
             .env("HOME", &home)

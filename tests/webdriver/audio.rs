@@ -1,0 +1,99 @@
+//! The pre-join device choice is real: with a private PulseAudio offering a silent null
+//! source and a 440 Hz sine source, the interviewer picks the sine source and speaker on the
+//! pre-join screen, and the candidate's bot then hears 440 Hz from them; the room shows the
+//! interviewer speaking.
+
+use std::path::Path;
+
+use viva_testkit::{Bot, PulseAudio};
+
+use crate::{sign_in, Stage, KEYRING, T};
+
+/// Chooses the option whose label matches `pattern` in a select; returns its label.
+fn choose(select: &str, pattern: &str) -> String {
+    format!(
+        r#"const s = document.querySelector('[data-testid={select}]');
+if (!s || s.disabled) return null;
+const o = [...s.options].find(o => /{pattern}/i.test(o.textContent));
+if (!o) return null;
+s.value = o.value;
+s.dispatchEvent(new Event('change', {{ bubbles: true }}));
+return o.textContent;"#
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_chosen_microphone_is_what_the_candidate_hears() {
+    let _turn = KEYRING.lock().await;
+    let pulse = PulseAudio::start();
+    let server = pulse.server();
+    let stage = Stage::with_env(&[("PULSE_SERVER", Path::new(&server))]).await;
+    let app = stage.open_app().await;
+    sign_in(&app, &stage.server.url(), "interviewer", "viva-interviewer").await;
+    let row = app
+        .wait_js(
+            "the demo interview row",
+            r#"const r = [...document.querySelectorAll('[data-testid=interview-row]')].find(r => r.textContent.includes('Backend Engineer Interview'));
+               return r ? r.dataset.interviewId : null;"#,
+            T,
+        )
+        .await;
+    let interview = row.as_str().unwrap().to_owned();
+    // The candidate listens (and publishes nothing, so only the interviewer can speak).
+    let mut candidate = Bot::demo_user(
+        "candidate",
+        &stage.server.url(),
+        "candidate",
+        &interview,
+        &[],
+    );
+    candidate.wait_event("connected", T);
+
+    app.click(
+        &app.wait(
+            &format!("[data-interview-id=\"{interview}\"] [data-testid=join-button]"),
+            T,
+        )
+        .await,
+    )
+    .await;
+    let mic = app
+        .wait_js("the sine source listed", &choose("mic-select", "sine"), T)
+        .await;
+    let speaker = app
+        .wait_js(
+            "the null sink listed",
+            &choose("speaker-select", "VivaNullSink"),
+            T,
+        )
+        .await;
+    eprintln!("chose microphone {mic} and speaker {speaker}");
+    app.wait_js(
+        "the choice applied",
+        "const s = document.querySelector('[data-testid=mic-select]'); return !!s && !s.disabled && /sine/i.test(s.selectedOptions[0].textContent);",
+        T,
+    )
+    .await;
+    // What a person sees can trail the DOM by a frame: let it paint before the screenshot.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    stage.shot("ui-prejoin-devices").await;
+    app.click(&app.wait("[data-testid=prejoin-join]", T).await)
+        .await;
+    app.wait("[data-testid=room][data-is-interviewer=true]", T)
+        .await;
+
+    // The candidate hears the sine source, not silence.
+    let heard = candidate.wait_for("the interviewer's 440 Hz", T, |v| {
+        v["event"] == "audio_stats"
+            && v["rms"].as_f64().unwrap_or(0.0) > 0.02
+            && (v["hz"].as_f64().unwrap_or(0.0) - 440.0).abs() < 25.0
+    });
+    eprintln!("the candidate hears: {heard}");
+    app.wait("[data-testid=tile][data-local=true][data-speaking=true]", T)
+        .await;
+    stage.shot("ui-room-speaking").await;
+    app.click(&app.wait("[data-testid=leave-button]", T).await)
+        .await;
+    app.wait("[data-testid=end-screen]", T).await;
+    app.close().await;
+}
