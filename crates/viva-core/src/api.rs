@@ -88,6 +88,33 @@ impl ApiClient {
         }
     }
 
+    /// A request whose every answer is returned as (status, body), for callers that read
+    /// error bodies themselves (the draft sync reads a 409's current draft). With `key`,
+    /// it carries an `Idempotency-Key`.
+    pub(crate) async fn send_raw(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: Option<&serde_json::Value>,
+        key: Option<&str>,
+    ) -> Result<(u16, Vec<u8>), ApiError> {
+        let mut req = self
+            .http
+            .request(method, self.base.join(path))
+            .bearer_auth(token);
+        if let Some(k) = key {
+            req = req.header(viva_api::feedback::IDEMPOTENCY_HEADER, k);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let res = req.send().await.map_err(unreachable)?;
+        let status = res.status().as_u16();
+        let bytes = res.bytes().await.map_err(unreachable)?;
+        Ok((status, bytes.to_vec()))
+    }
+
     pub async fn login(&self, username: &str, password: &str) -> Result<TokenPair, ApiError> {
         let body = LoginRequest {
             username: Some(username.to_owned()),

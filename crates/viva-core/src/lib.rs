@@ -5,6 +5,7 @@ pub mod actions;
 pub mod api;
 pub mod audio;
 pub mod bot;
+pub mod drafts;
 pub mod entry;
 pub mod error;
 pub mod room;
@@ -14,6 +15,7 @@ pub mod session;
 
 pub use api::{ApiClient, ApiError};
 pub use entry::{normalize_room_code, parse_join_link, Entry};
+pub use drafts::{DraftKind, DraftView, Drafts, FormTarget, Keep, SyncConfig, SyncState};
 pub use error::{CoreError, ErrorCode};
 pub use room::{EndReason, RoomController, RoomSink, RoomUpdate};
 pub use secrets::{MemorySecrets, OsKeyring, SecretStore};

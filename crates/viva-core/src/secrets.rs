@@ -32,6 +32,11 @@ impl OsKeyring {
         }
     }
 
+    /// The service name entries are kept under (another process opens the same entries).
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
     fn entry(&self, name: &str) -> Result<keyring::Entry, SecretError> {
         keyring::Entry::new(&self.service, name).map_err(map_err)
     }

@@ -26,7 +26,7 @@ pub struct SessionInfo {
     pub user: UserInfo,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct UserInfo {
     pub id: String,
@@ -56,6 +56,10 @@ impl From<Me> for UserInfo {
 struct Remembered {
     server: String,
     refresh_token: String,
+    /// Who signed in, so that a restart without the server still knows whose drafts to
+    /// open (offline work); absent in entries written before drafts existed.
+    #[serde(default)]
+    user: Option<UserInfo>,
 }
 
 struct Live {
@@ -83,10 +87,16 @@ impl Session {
         }
     }
 
-    fn remember(&self, server: &ServerUrl, refresh: &str) -> Result<(), CoreError> {
+    fn remember(
+        &self,
+        server: &ServerUrl,
+        refresh: &str,
+        user: &UserInfo,
+    ) -> Result<(), CoreError> {
         let text = serde_json::to_string(&Remembered {
             server: server.to_string(),
             refresh_token: refresh.to_owned(),
+            user: Some(user.clone()),
         })
         .map_err(|e| CoreError::new(ErrorCode::Keyring, e.to_string()))?;
         Ok(self.secrets.set(SESSION_ENTRY, &text)?)
@@ -94,11 +104,11 @@ impl Session {
 
     async fn start(&self, api: ApiClient, pair: TokenPair) -> Result<SessionInfo, CoreError> {
         let me = api.me(&pair.access_token).await?;
-        self.remember(api.base(), &pair.refresh_token)?;
         let info = SessionInfo {
             server_url: api.base().to_string(),
             user: me.into(),
         };
+        self.remember(api.base(), &pair.refresh_token, &info.user)?;
         *self.live.lock().await = Some(Live {
             access_expires: parse_expiry(&pair.expires_at),
             access: pair.access_token,
@@ -149,7 +159,26 @@ impl Session {
                 self.secrets.delete(SESSION_ENTRY)?;
                 Ok(None)
             }
-            // Offline: keep the entry; the user can retry when the server is back.
+            // Offline with a known user: a session that works locally (drafts) and
+            // refreshes on first use once the server is back.
+            Err(e @ crate::api::ApiError::Unreachable(_)) => {
+                let Some(user) = remembered.user else {
+                    // User unknown: keep the entry; retry when the server is back.
+                    return Err(e.into());
+                };
+                let info = SessionInfo {
+                    server_url: api.base().to_string(),
+                    user: user.clone(),
+                };
+                *self.live.lock().await = Some(Live {
+                    api,
+                    user,
+                    access: String::new(),
+                    access_expires: DateTime::<Utc>::UNIX_EPOCH,
+                    refresh: remembered.refresh_token,
+                });
+                Ok(Some(info))
+            }
             Err(e) => Err(e.into()),
         }
     }
@@ -182,7 +211,7 @@ impl Session {
 
     async fn rotate(&self, live: &mut Live) -> Result<(), CoreError> {
         let pair = live.api.refresh(&live.refresh).await?;
-        self.remember(live.api.base(), &pair.refresh_token)?;
+        self.remember(live.api.base(), &pair.refresh_token, &live.user)?;
         live.access = pair.access_token;
         live.refresh = pair.refresh_token;
         live.access_expires = parse_expiry(&pair.expires_at);

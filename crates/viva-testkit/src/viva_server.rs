@@ -13,7 +13,9 @@ pub struct VivaServer {
     pub port: u16,
     pub database_url: String,
     service: Service,
-    _dir: tempfile::TempDir,
+    /// The environment it was started with, for `restart`.
+    env: Vec<(&'static str, String)>,
+    dir: tempfile::TempDir,
 }
 
 /// A built binary of this workspace, next to the running test's own directory
@@ -28,6 +30,31 @@ pub fn workspace_bin(name: &str) -> PathBuf {
         path.display()
     );
     path
+}
+
+/// `viva-server serve` with `env`, ready on `port`; None when the port was taken.
+fn serve(env: &[(&'static str, String)], port: u16, dir: &std::path::Path) -> Option<Service> {
+    let mut cmd = Command::new(workspace_bin("viva-server"));
+    cmd.arg("serve").envs(env.iter().map(|(k, v)| (k, v)));
+    // A log file per run (Service::spawn truncates its log).
+    let mut service = Service::spawn(
+        "viva-server",
+        cmd,
+        &dir.join(format!("viva-server-{}.log", next_run())),
+        libc::SIGTERM,
+    );
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    service
+        .wait_ready_or_port_clash(Duration::from_secs(30), "GET /healthz", || {
+            matches!(process::http_get(addr, "/healthz"), Some((200, _)))
+        })
+        .ok()?;
+    Some(service)
+}
+
+fn next_run() -> usize {
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl VivaServer {
@@ -55,48 +82,57 @@ impl VivaServer {
             format!("sqlite://{}?mode=rwc", dir.path().join("viva.db").display())
         });
         let bin = workspace_bin("viva-server");
-        let env = |cmd: &mut Command| {
-            cmd.env("VIVA_DATABASE_URL", &database_url)
-                .env("VIVA_BIND", format!("127.0.0.1:{port}"))
-                .env("VIVA_JWT_SECRET", "testkit-jwt-secret-testkit-jwt-secret-0")
-                .env("VIVA_LOG", "info");
-            if let Some(lk) = livekit {
-                cmd.env("VIVA_LIVEKIT_URL", lk.http_url())
-                    .env("VIVA_LIVEKIT_PUBLIC_URL", lk.ws_url())
-                    .env("VIVA_LIVEKIT_API_KEY", &lk.api_key)
-                    .env("VIVA_LIVEKIT_API_SECRET", &lk.api_secret);
-            }
-        };
+        let mut env: Vec<(&'static str, String)> = vec![
+            ("VIVA_DATABASE_URL", database_url.clone()),
+            ("VIVA_BIND", format!("127.0.0.1:{port}")),
+            (
+                "VIVA_JWT_SECRET",
+                "testkit-jwt-secret-testkit-jwt-secret-0".into(),
+            ),
+            ("VIVA_LOG", "info".into()),
+        ];
+        if let Some(lk) = livekit {
+            env.push(("VIVA_LIVEKIT_URL", lk.http_url()));
+            env.push(("VIVA_LIVEKIT_PUBLIC_URL", lk.ws_url()));
+            env.push(("VIVA_LIVEKIT_API_KEY", lk.api_key.clone()));
+            env.push(("VIVA_LIVEKIT_API_SECRET", lk.api_secret.clone()));
+        }
         let mut demo = Command::new(&bin);
-        demo.arg("demo");
-        env(&mut demo);
+        demo.arg("demo").envs(env.iter().map(|(k, v)| (k, v)));
         let out = demo.output().expect("run viva-server demo");
         assert!(
             out.status.success(),
             "viva-server demo failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let mut cmd = Command::new(&bin);
-        cmd.arg("serve");
-        env(&mut cmd);
-        let mut service = Service::spawn(
-            "viva-server",
-            cmd,
-            &dir.path().join("viva-server.log"),
-            libc::SIGTERM,
-        );
-        let addr = SocketAddr::from(([127, 0, 0, 1], port));
-        service
-            .wait_ready_or_port_clash(Duration::from_secs(30), "GET /healthz", || {
-                matches!(process::http_get(addr, "/healthz"), Some((200, _)))
-            })
-            .ok()?;
+        let service = serve(&env, port, dir.path())?;
         Some(Self {
             port,
             database_url,
             service,
-            _dir: dir,
+            env,
+            dir,
         })
+    }
+
+    /// Stops the server (an outage); `restart` brings it back on the same port and
+    /// database. The JWT secret is fixed, so clients' tokens stay valid across it.
+    pub fn stop(&mut self) {
+        self.service.kill();
+    }
+
+    /// Starts the stopped server again on the same port and database.
+    pub fn restart(&mut self) {
+        self.service.kill();
+        for _ in 0..50 {
+            if let Some(service) = serve(&self.env, self.port, self.dir.path()) {
+                self.service = service;
+                return;
+            }
+            // Our port was taken while we were down (or is still closing): try again.
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("viva-server could not get its port {} back", self.port);
     }
 
     pub fn url(&self) -> String {

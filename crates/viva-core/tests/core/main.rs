@@ -1,6 +1,7 @@
 //! viva-core against a real viva-server, livekit-server and the real OS keyring (Secret
 //! Service on a private D-Bus session; `make test` provides it).
 
+mod drafts;
 mod room;
 mod session;
 

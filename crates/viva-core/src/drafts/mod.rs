@@ -1,0 +1,570 @@
+//! Offline feedback drafts: every edit is saved locally (encrypted, durable on return) and
+//! a background sync engine sends it to the server when it can.
+//!
+//! - `form.rs`: the forms as flat field maps, required fields, submission bodies, merging.
+//! - `seal.rs`: encryption at rest with a per-user key in the OS keyring.
+//! - `store.rs`: the SQLite (WAL) database and the outbox of queued writes.
+//! - `sync.rs`: the engine: queue, idempotency keys, backoff, conflicts.
+//!
+//! Nothing is ever overwritten silently: a write the server refuses as stale is merged
+//! field by field, and fields both sides changed are kept side by side until the person
+//! chooses (`resolve`).
+
+pub mod form;
+mod seal;
+mod store;
+mod sync;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::{watch, Mutex, Notify};
+
+use crate::error::{CoreError, ErrorCode};
+use crate::secrets::SecretStore;
+use crate::session::Session;
+use form::Fields;
+pub use seal::key_entry;
+use store::{Body, Entry, LocalDb, Op, Record};
+
+/// The file name of the draft database inside the app data directory.
+pub const DB_FILE: &str = "drafts.db";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum DraftKind {
+    Interviewer,
+    Candidate,
+}
+
+impl DraftKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DraftKind::Interviewer => "interviewer",
+            DraftKind::Candidate => "candidate",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self, CoreError> {
+        match text {
+            "interviewer" => Ok(DraftKind::Interviewer),
+            "candidate" => Ok(DraftKind::Candidate),
+            other => Err(CoreError::new(
+                ErrorCode::InvalidInput,
+                format!("unknown feedback kind '{other}'"),
+            )),
+        }
+    }
+}
+
+/// Where a draft stands with the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum SyncState {
+    /// Saved on this machine; the server does not have the latest text yet.
+    LocalOnly,
+    /// Being sent now.
+    Syncing,
+    /// The server has exactly this text.
+    Synced,
+    /// Someone else changed the same fields; waiting for the person to choose.
+    Conflict,
+}
+
+impl SyncState {
+    fn as_str(self) -> &'static str {
+        match self {
+            SyncState::LocalOnly => "local_only",
+            SyncState::Syncing => "syncing",
+            SyncState::Synced => "synced",
+            SyncState::Conflict => "conflict",
+        }
+    }
+
+    fn parse(text: &str) -> Self {
+        match text {
+            "syncing" => SyncState::Syncing,
+            "synced" => SyncState::Synced,
+            "conflict" => SyncState::Conflict,
+            _ => SyncState::LocalOnly,
+        }
+    }
+}
+
+/// Where the draft's submission stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Submission {
+    NotSubmitted,
+    /// Submitted here, waiting for the server (offline or retrying).
+    Queued,
+    Submitted,
+    /// The server refused it (see the draft's error).
+    Refused,
+}
+
+impl Submission {
+    fn as_str(self) -> &'static str {
+        match self {
+            Submission::NotSubmitted => "not_submitted",
+            Submission::Queued => "queued",
+            Submission::Submitted => "submitted",
+            Submission::Refused => "refused",
+        }
+    }
+
+    fn parse(text: &str) -> Self {
+        match text {
+            "queued" => Submission::Queued,
+            "submitted" => Submission::Submitted,
+            "refused" => Submission::Refused,
+            _ => Submission::NotSubmitted,
+        }
+    }
+}
+
+/// One field both sides changed, side by side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FieldConflict {
+    pub field: String,
+    pub label: String,
+    pub mine: String,
+    pub theirs: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Keep {
+    Mine,
+    Theirs,
+}
+
+/// A draft as the UI shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DraftView {
+    pub interview_id: String,
+    pub kind: DraftKind,
+    pub topic: String,
+    pub interview_type: String,
+    /// The competencies the interviewer rates (empty for the candidate's form).
+    pub competencies: Vec<String>,
+    pub fields: BTreeMap<String, String>,
+    pub state: SyncState,
+    pub submission: Submission,
+    pub conflicts: Vec<FieldConflict>,
+    /// What is still required before submitting, as people read it.
+    pub missing: Vec<String>,
+    /// The server's last refusal, if any.
+    pub error: Option<String>,
+    /// RFC 3339.
+    pub updated_at: String,
+}
+
+/// The interview a form is for (the UI knows it from the interview list; the draft keeps
+/// it so the form opens offline).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FormTarget {
+    pub interview_id: String,
+    pub kind: Option<DraftKind>,
+    pub topic: String,
+    pub interview_type: String,
+}
+
+/// Retry timing of the sync engine.
+#[derive(Debug, Clone, Copy)]
+pub struct SyncConfig {
+    pub min_backoff: Duration,
+    pub max_backoff: Duration,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        Self {
+            min_backoff: Duration::from_millis(250),
+            max_backoff: Duration::from_secs(5),
+        }
+    }
+}
+
+pub(crate) struct Inner {
+    db: LocalDb,
+    /// Serialises read-modify-write of records between saves and the engine. Never held
+    /// across a network call.
+    lock: Mutex<()>,
+    session: Arc<Session>,
+    wake: Notify,
+    stop: watch::Sender<bool>,
+    config: SyncConfig,
+}
+
+/// The signed-in user's drafts, with their sync engine running in the background.
+pub struct Drafts {
+    inner: Arc<Inner>,
+    engine: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+fn ms_to_rfc3339(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn not_found() -> CoreError {
+    CoreError::new(
+        ErrorCode::NotFound,
+        "No draft for this interview: open its form first",
+    )
+}
+
+fn view(r: &Record) -> DraftView {
+    let conflicts = match &r.body.theirs {
+        Some(theirs) => {
+            let (_, fields) = form::merge(&r.body.base, &r.body.content, &theirs.content);
+            fields
+                .into_iter()
+                .map(|f| FieldConflict {
+                    label: form::label(&f),
+                    mine: r.body.content.get(&f).cloned().unwrap_or_default(),
+                    theirs: theirs.content.get(&f).cloned().unwrap_or_default(),
+                    field: f,
+                })
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    DraftView {
+        interview_id: r.interview_id.clone(),
+        kind: r.kind,
+        topic: r.body.topic.clone(),
+        interview_type: r.body.interview_type.clone(),
+        competencies: match r.kind {
+            DraftKind::Interviewer => viva_api::feedback::competencies(&r.body.interview_type)
+                .iter()
+                .map(|c| (*c).to_owned())
+                .collect(),
+            DraftKind::Candidate => Vec::new(),
+        },
+        fields: r.body.content.clone(),
+        state: if r.body.theirs.is_some() {
+            SyncState::Conflict
+        } else {
+            r.state
+        },
+        submission: r.submission,
+        conflicts,
+        missing: form::missing(r.kind, &r.body.interview_type, &r.body.content),
+        error: r.error.clone(),
+        updated_at: ms_to_rfc3339(r.updated_at_ms),
+    }
+}
+
+impl Drafts {
+    /// Opens (creating) `dir/drafts.db` for `user_id`, with that user's key from the
+    /// keyring (created on first use), and starts the sync engine.
+    pub async fn open(
+        dir: &Path,
+        secrets: &dyn SecretStore,
+        session: Arc<Session>,
+        user_id: &str,
+        config: SyncConfig,
+    ) -> Result<Self, CoreError> {
+        let sealer = seal::Sealer::for_user(secrets, user_id)?;
+        let db = LocalDb::open(&dir.join(DB_FILE), sealer, user_id).await?;
+        let (stop, _) = watch::channel(false);
+        let inner = Arc::new(Inner {
+            db,
+            lock: Mutex::new(()),
+            session,
+            wake: Notify::new(),
+            stop,
+            config,
+        });
+        let engine = tokio::spawn(sync::run(inner.clone()));
+        Ok(Self {
+            inner,
+            engine: std::sync::Mutex::new(Some(engine)),
+        })
+    }
+
+    /// Stops the engine and closes the database (sign-out, tests' "restart").
+    pub async fn close(&self) {
+        let _ = self.inner.stop.send(true);
+        let engine = self.engine.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(engine) = engine {
+            let _ = engine.await;
+        }
+        self.inner.db.close().await;
+    }
+
+    /// The draft for an interview's form, created when there is none. A new draft starts
+    /// from the server's copy when the server has one (written on another machine) and
+    /// empty when the server cannot be reached.
+    pub async fn form(&self, target: FormTarget) -> Result<DraftView, CoreError> {
+        let kind = target.kind.unwrap_or(DraftKind::Interviewer);
+        // Interview ids are UUIDs; checking keeps any other text out of request paths.
+        if uuid::Uuid::parse_str(&target.interview_id).is_err() {
+            return Err(CoreError::new(
+                ErrorCode::InvalidInput,
+                "Not an interview id",
+            ));
+        }
+        let id = target.interview_id.as_str();
+        let remote = if self.inner.db.get(id, kind).await?.is_none() {
+            sync::fetch(&self.inner, id, kind).await.ok()
+        } else {
+            None
+        };
+        let _g = self.inner.lock.lock().await;
+        let mut record = match self.inner.db.get(id, kind).await? {
+            Some(r) => r,
+            None => {
+                let (version, content) = remote
+                    .map(|d| (d.version, form::from_json(&d.content)))
+                    .unwrap_or_default();
+                Record {
+                    interview_id: id.to_owned(),
+                    kind,
+                    body: Body {
+                        content: content.clone(),
+                        base: content,
+                        ..Body::default()
+                    },
+                    state: if version > 0 {
+                        SyncState::Synced
+                    } else {
+                        SyncState::LocalOnly
+                    },
+                    local_rev: 0,
+                    synced_rev: 0,
+                    base_version: version,
+                    submission: Submission::NotSubmitted,
+                    error: None,
+                    updated_at_ms: now_ms(),
+                }
+            }
+        };
+        if !target.topic.is_empty() {
+            record.body.topic = target.topic;
+        }
+        if !target.interview_type.is_empty() {
+            record.body.interview_type = target.interview_type;
+        }
+        self.inner.db.put(&record).await?;
+        Ok(view(&record))
+    }
+
+    pub async fn get(&self, interview_id: &str, kind: DraftKind) -> Result<DraftView, CoreError> {
+        let r = self
+            .inner
+            .db
+            .get(interview_id, kind)
+            .await?
+            .ok_or_else(not_found)?;
+        Ok(view(&r))
+    }
+
+    /// Every draft of this user, newest first.
+    pub async fn list(&self) -> Result<Vec<DraftView>, CoreError> {
+        Ok(self.inner.db.all().await?.iter().map(view).collect())
+    }
+
+    /// Saves the form's fields. On disk (encrypted) when this returns; the engine is woken
+    /// to send it.
+    pub async fn save(
+        &self,
+        interview_id: &str,
+        kind: DraftKind,
+        fields: BTreeMap<String, String>,
+    ) -> Result<DraftView, CoreError> {
+        let fields: Fields = form::normalise(fields);
+        if fields.len() > 200
+            || fields
+                .iter()
+                .any(|(k, v)| k.len() > 200 || v.chars().count() > 10_000)
+        {
+            return Err(CoreError::new(
+                ErrorCode::InvalidInput,
+                "A field is too long (10,000 characters at most)",
+            ));
+        }
+        let record = {
+            let _g = self.inner.lock.lock().await;
+            let mut r = self
+                .inner
+                .db
+                .get(interview_id, kind)
+                .await?
+                .ok_or_else(not_found)?;
+            if r.body.content == fields {
+                return Ok(view(&r));
+            }
+            r.body.content = fields;
+            r.local_rev += 1;
+            r.error = None;
+            if r.state != SyncState::Conflict {
+                r.state = SyncState::LocalOnly;
+            }
+            r.updated_at_ms = now_ms();
+            self.inner.db.put(&r).await?;
+            r
+        };
+        self.inner.wake.notify_one();
+        Ok(view(&record))
+    }
+
+    /// Submits the draft: refused here when required fields are missing, else queued with
+    /// its idempotency key and sent (now or when the server is back), exactly once.
+    pub async fn submit(
+        &self,
+        interview_id: &str,
+        kind: DraftKind,
+    ) -> Result<DraftView, CoreError> {
+        let record = {
+            let _g = self.inner.lock.lock().await;
+            let mut r = self
+                .inner
+                .db
+                .get(interview_id, kind)
+                .await?
+                .ok_or_else(not_found)?;
+            let missing = form::missing(kind, &r.body.interview_type, &r.body.content);
+            if !missing.is_empty() {
+                return Err(CoreError::new(ErrorCode::InvalidInput, missing.join("; ")));
+            }
+            if r.body.theirs.is_some() {
+                return Err(CoreError::new(
+                    ErrorCode::Conflict,
+                    "Resolve the conflict before submitting",
+                ));
+            }
+            if self
+                .inner
+                .db
+                .entry(interview_id, kind, Op::Submit)
+                .await?
+                .is_none()
+            {
+                self.inner
+                    .db
+                    .enqueue(&Entry {
+                        interview_id: interview_id.to_owned(),
+                        kind,
+                        op: Op::Submit,
+                        key: uuid::Uuid::new_v4().to_string(),
+                        base_version: r.base_version,
+                        rev: r.local_rev,
+                        payload: form::submission(kind, &r.body.interview_type, &r.body.content),
+                    })
+                    .await?;
+            }
+            r.submission = Submission::Queued;
+            r.error = None;
+            self.inner.db.put(&r).await?;
+            r
+        };
+        self.inner.wake.notify_one();
+        Ok(view(&record))
+    }
+
+    /// Settles a conflict: for each conflicting field, keep mine or theirs. Fields only one
+    /// side changed are merged already. The result is sent on top of the server's version.
+    pub async fn resolve(
+        &self,
+        interview_id: &str,
+        kind: DraftKind,
+        choices: BTreeMap<String, Keep>,
+    ) -> Result<DraftView, CoreError> {
+        let record = {
+            let _g = self.inner.lock.lock().await;
+            let mut r = self
+                .inner
+                .db
+                .get(interview_id, kind)
+                .await?
+                .ok_or_else(not_found)?;
+            let Some(theirs) = r.body.theirs.clone() else {
+                return Ok(view(&r));
+            };
+            let (mut merged, conflicts) =
+                form::merge(&r.body.base, &r.body.content, &theirs.content);
+            for field in &conflicts {
+                match choices.get(field) {
+                    Some(Keep::Mine) => {}
+                    Some(Keep::Theirs) => match theirs.content.get(field) {
+                        Some(v) => {
+                            merged.insert(field.clone(), v.clone());
+                        }
+                        None => {
+                            merged.remove(field);
+                        }
+                    },
+                    None => {
+                        return Err(CoreError::new(
+                            ErrorCode::InvalidInput,
+                            format!("Choose which {} to keep", form::label(field)),
+                        ))
+                    }
+                }
+            }
+            r.body.content = merged;
+            r.body.base = theirs.content;
+            r.body.theirs = None;
+            r.base_version = theirs.version;
+            r.local_rev += 1;
+            if r.body.content == r.body.base {
+                r.synced_rev = r.local_rev;
+                r.state = SyncState::Synced;
+            } else {
+                r.state = SyncState::LocalOnly;
+            }
+            r.updated_at_ms = now_ms();
+            self.inner.db.put(&r).await?;
+            r
+        };
+        self.inner.wake.notify_one();
+        Ok(view(&record))
+    }
+
+    /// Drafts whose latest text or submission the server does not have (sign-out warns
+    /// when this is not zero).
+    pub async fn unsynced_count(&self) -> Result<u32, CoreError> {
+        self.inner.db.unsynced().await
+    }
+
+    /// Asks the engine to try now (e.g. the UI's "retry").
+    pub fn sync_now(&self) {
+        self.inner.wake.notify_one();
+    }
+
+    /// Waits until nothing is left to send (conflicts waiting for a person count as left).
+    /// For tests and benchmarks.
+    pub async fn wait_synced(&self, timeout: Duration) -> Result<(), CoreError> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if self.unsynced_count().await? == 0 {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(CoreError::new(
+                    ErrorCode::Offline,
+                    "drafts are still waiting to sync",
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
