@@ -33,8 +33,14 @@ pub fn builder() -> Builder<tauri::Wry> {
             candidate::join_link_take,
             audio::audio_devices,
             audio::audio_select,
+            audio::audio_meter_start,
+            audio::audio_meter_stop,
         ])
-        .events(collect_events![RoomUpdateEvent, JoinLinkEvent])
+        .events(collect_events![
+            RoomUpdateEvent,
+            JoinLinkEvent,
+            audio::AudioLevelEvent
+        ])
 }
 
 /// The TypeScript the builder produces.

@@ -14,6 +14,8 @@ pub struct AppState {
     pub frames: FrameChannel,
     /// Where an installed app keeps bundled resources (the LiveKit FFI library).
     pub resources: Option<PathBuf>,
+    /// The pre-join microphone meter, while the pre-join screen shows it.
+    pub meter: Mutex<Option<viva_core::audio_meter::Meter>>,
     /// The `viva://` link the app was started with, until the UI takes it.
     pub join_link: Mutex<Option<String>>,
 }
@@ -29,6 +31,7 @@ impl AppState {
             room: Mutex::new(None),
             frames: FrameChannel::default(),
             resources,
+            meter: Mutex::new(None),
             join_link: Mutex::new(join_link),
         }
     }

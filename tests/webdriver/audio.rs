@@ -1,6 +1,7 @@
 //! The pre-join device choice is real: with a private PulseAudio offering a silent null
 //! source and a 440 Hz sine source, the interviewer picks the sine source and speaker on the
-//! pre-join screen, and the candidate's bot then hears 440 Hz from them; the room shows the
+//! pre-join screen (its level meter moves with the tone, and stays down on the silent
+//! source), and the candidate's bot then hears 440 Hz from them; the room shows the
 //! interviewer speaking.
 
 use std::path::Path;
@@ -20,6 +21,16 @@ s.value = o.value;
 s.dispatchEvent(new Event('change', {{ bubbles: true }}));
 return o.textContent;"#
     )
+}
+
+async fn level(app: &viva_testkit::AppSession) -> f64 {
+    app.js(
+        "return Number(document.querySelector('[data-testid=mic-level]').dataset.level);",
+        serde_json::json!([]),
+    )
+    .await
+    .as_f64()
+    .unwrap_or(-1.0)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -57,9 +68,29 @@ async fn the_chosen_microphone_is_what_the_candidate_hears() {
         .await,
     )
     .await;
+    // The default microphone here is the silent null source: the meter stays down...
+    app.wait("[data-testid=mic-select]:not([disabled])", T)
+        .await;
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let silent = level(&app).await;
+    assert!(
+        (0.0..0.05).contains(&silent),
+        "silence shows no level: {silent}"
+    );
+    assert!(
+        app.find_now("[data-testid=meter-error]").await.is_none(),
+        "the meter runs on the default microphone"
+    );
     let mic = app
         .wait_js("the sine source listed", &choose("mic-select", "sine"), T)
         .await;
+    // ...and moves with the chosen source's tone.
+    app.wait_js(
+        "the meter showing the tone",
+        "const m = document.querySelector('[data-testid=mic-level]'); return m && Number(m.dataset.level) > 0.5 ? m.dataset.level : null;",
+        T,
+    )
+    .await;
     let speaker = app
         .wait_js(
             "the null sink listed",
@@ -71,6 +102,13 @@ async fn the_chosen_microphone_is_what_the_candidate_hears() {
     app.wait_js(
         "the choice applied",
         "const s = document.querySelector('[data-testid=mic-select]'); return !!s && !s.disabled && /sine/i.test(s.selectedOptions[0].textContent);",
+        T,
+    )
+    .await;
+    // Choosing the speaker restarted the meter: it shows the tone again.
+    app.wait_js(
+        "the meter showing the tone after the speaker choice",
+        "const m = document.querySelector('[data-testid=mic-level]'); return m && Number(m.dataset.level) > 0.5 ? m.dataset.level : null;",
         T,
     )
     .await;

@@ -80,6 +80,24 @@ pub fn list() -> Result<AudioDevices, CoreError> {
     })
 }
 
+/// The name of the microphone with this id now (None: the default microphone).
+pub fn microphone_name(id: Option<&str>) -> Result<Option<String>, CoreError> {
+    let Some(id) = id.filter(|i| !i.is_empty()) else {
+        return Ok(None);
+    };
+    list()?
+        .microphones
+        .into_iter()
+        .find(|d| d.id == id)
+        .map(|d| Some(d.name))
+        .ok_or_else(|| {
+            CoreError::new(
+                ErrorCode::InvalidInput,
+                "That microphone is no longer connected; choose another",
+            )
+        })
+}
+
 /// Picks the microphone and speaker by id (None: the system default). Unknown ids are
 /// refused, so the user hears about an unplugged device now rather than in the room.
 pub fn select(microphone: Option<&str>, speaker: Option<&str>) -> Result<(), CoreError> {

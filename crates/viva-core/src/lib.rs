@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod api;
 pub mod audio;
+pub mod audio_meter;
 pub mod bot;
 pub mod drafts;
 pub mod entry;

@@ -43,10 +43,17 @@ export const commands = {
 	audioDevices: () => typedError<AudioDevices_Serialize, CoreError>(__TAURI_INVOKE("audio_devices")),
 	/**  Chooses the microphone and speaker (null: the system default) for the next join. */
 	audioSelect: (microphone: string | null, speaker: string | null) => typedError<null, CoreError>(__TAURI_INVOKE("audio_select", { microphone, speaker })),
+	/**
+	 *  Starts the level meter of a microphone (null: the default); levels arrive as
+	 *  `AudioLevelEvent`s until `audio_meter_stop`.
+	 */
+	audioMeterStart: (microphone: string | null) => typedError<null, CoreError>(__TAURI_INVOKE("audio_meter_start", { microphone })),
+	audioMeterStop: () => typedError<null, CoreError>(__TAURI_INVOKE("audio_meter_stop")),
 };
 
 /** Events */
 export const events = {
+	audioLevelEvent: makeEvent<AudioLevelEvent, AudioLevelEvent>("audio-level-event"),
 	joinLinkEvent: makeEvent<JoinLinkEvent_Serialize, JoinLinkEvent_Deserialize>("join-link-event"),
 	roomUpdateEvent: makeEvent<RoomUpdateEvent, RoomUpdateEvent>("room-update-event"),
 };
@@ -107,6 +114,9 @@ export type AudioDevices_Serialize = {
 	microphone: string | null,
 	speaker: string | null,
 };
+
+/**  The microphone's level, 0 (silence) to 1 (full scale) on a decibel scale. */
+export type AudioLevelEvent = number | null;
 
 export type ControlResponse = ControlResponse_Serialize | ControlResponse_Deserialize;
 
