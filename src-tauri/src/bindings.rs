@@ -5,7 +5,7 @@
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, collect_events, Builder};
 
-use crate::commands::{app, audio, auth, candidate, interviews, room};
+use crate::commands::{app, audio, auth, candidate, feedback, interviews, room};
 use crate::frames::{JoinLinkEvent, RoomUpdateEvent};
 
 pub fn builder() -> Builder<tauri::Wry> {
@@ -33,6 +33,12 @@ pub fn builder() -> Builder<tauri::Wry> {
             candidate::join_link_take,
             audio::audio_devices,
             audio::audio_select,
+            feedback::feedback_form,
+            feedback::drafts_list,
+            feedback::draft_save,
+            feedback::draft_submit,
+            feedback::draft_resolve,
+            feedback::drafts_unsynced,
             audio::audio_meter_start,
             audio::audio_meter_stop,
         ])

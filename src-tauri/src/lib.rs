@@ -64,7 +64,15 @@ pub fn run() {
             let secrets: Arc<dyn viva_core::SecretStore> =
                 Arc::new(viva_core::OsKeyring::new(KEYRING_SERVICE));
             let link = join_link(std::env::args());
-            app.manage(state::AppState::new(secrets, resources, link));
+            let state = state::AppState::new(secrets.clone(), resources, link);
+            // Feedback drafts live in the app data directory, sealed per user.
+            let data = app.path().app_data_dir()?;
+            app.manage(viva_core::SignedInDrafts::new(
+                data,
+                secrets,
+                state.session.clone(),
+            ));
+            app.manage(state);
             Ok(())
         })
         .invoke_handler(move |invoke| {

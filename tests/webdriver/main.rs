@@ -5,6 +5,7 @@
 
 mod audio;
 mod candidate;
+mod feedback;
 mod interviewer;
 mod session;
 

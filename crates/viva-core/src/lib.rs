@@ -15,8 +15,10 @@ pub mod server_url;
 pub mod session;
 
 pub use api::{ApiClient, ApiError};
+pub use drafts::{
+    DraftKind, DraftView, Drafts, FormTarget, Keep, SignedInDrafts, SyncConfig, SyncState,
+};
 pub use entry::{normalize_room_code, parse_join_link, Entry};
-pub use drafts::{DraftKind, DraftView, Drafts, FormTarget, Keep, SyncConfig, SyncState};
 pub use error::{CoreError, ErrorCode};
 pub use room::{EndReason, RoomController, RoomSink, RoomUpdate};
 pub use secrets::{MemorySecrets, OsKeyring, SecretStore};

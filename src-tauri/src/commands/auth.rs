@@ -17,10 +17,15 @@ pub async fn auth_login(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn auth_logout(state: State<'_, AppState>) -> CmdResult<()> {
+pub async fn auth_logout(
+    state: State<'_, AppState>,
+    drafts: State<'_, viva_core::SignedInDrafts>,
+) -> CmdResult<()> {
     if let Some(room) = state.room.lock().await.take() {
         room.leave().await;
     }
+    // Unsynced drafts stay on disk, sealed for this user (the UI warned before).
+    drafts.close().await;
     state.session.logout().await
 }
 

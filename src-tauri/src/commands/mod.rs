@@ -5,5 +5,6 @@ pub mod app;
 pub mod audio;
 pub mod auth;
 pub mod candidate;
+pub mod feedback;
 pub mod interviews;
 pub mod room;

@@ -43,6 +43,21 @@ export const commands = {
 	audioDevices: () => typedError<AudioDevices_Serialize, CoreError>(__TAURI_INVOKE("audio_devices")),
 	/**  Chooses the microphone and speaker (null: the system default) for the next join. */
 	audioSelect: (microphone: string | null, speaker: string | null) => typedError<null, CoreError>(__TAURI_INVOKE("audio_select", { microphone, speaker })),
+	/**  The form of an interview (its draft, created when there is none). */
+	feedbackForm: (target: FormTarget_Deserialize) => typedError<DraftView_Serialize, CoreError>(__TAURI_INVOKE("feedback_form", { target })),
+	/**  Every draft of the signed-in user, newest first, with its sync state. */
+	draftsList: () => typedError<DraftView_Serialize[], CoreError>(__TAURI_INVOKE("drafts_list")),
+	/**  Autosave: on disk (encrypted) when this returns; synced in the background. */
+	draftSave: (interviewId: string, kind: DraftKind, fields: { [key in string]: string }) => typedError<DraftView_Serialize, CoreError>(__TAURI_INVOKE("draft_save", { interviewId, kind, fields })),
+	/**
+	 *  Submits (refused with `invalid_input` while required fields are missing); sent once,
+	 *  now or when the server is back.
+	 */
+	draftSubmit: (interviewId: string, kind: DraftKind) => typedError<DraftView_Serialize, CoreError>(__TAURI_INVOKE("draft_submit", { interviewId, kind })),
+	/**  Settles a conflict field by field. */
+	draftResolve: (interviewId: string, kind: DraftKind, choices: { [key in string]: Keep }) => typedError<DraftView_Serialize, CoreError>(__TAURI_INVOKE("draft_resolve", { interviewId, kind, choices })),
+	/**  How many drafts the server does not have yet (sign-out warns when not zero). */
+	draftsUnsynced: () => typedError<number, CoreError>(__TAURI_INVOKE("drafts_unsynced")),
 	/**
 	 *  Starts the level meter of a microphone (null: the default); levels arrive as
 	 *  `AudioLevelEvent`s until `audio_meter_stop`.
@@ -139,6 +154,51 @@ export type CoreError = {
 	message: string,
 };
 
+export type DraftKind = "interviewer" | "candidate";
+
+/**  A draft as the UI shows it. */
+export type DraftView = DraftView_Serialize | DraftView_Deserialize;
+
+/**  A draft as the UI shows it. */
+export type DraftView_Deserialize = {
+	interview_id: string,
+	kind: DraftKind,
+	topic: string,
+	interview_type: string,
+	/**  The competencies the interviewer rates (empty for the candidate's form). */
+	competencies: string[],
+	fields: { [key in string]: string },
+	state: SyncState,
+	submission: Submission,
+	conflicts: FieldConflict[],
+	/**  What is still required before submitting, as people read it. */
+	missing: string[],
+	/**  The server's last refusal, if any. */
+	error?: string | null,
+	/**  RFC 3339. */
+	updated_at: string,
+};
+
+/**  A draft as the UI shows it. */
+export type DraftView_Serialize = {
+	interview_id: string,
+	kind: DraftKind,
+	topic: string,
+	interview_type: string,
+	/**  The competencies the interviewer rates (empty for the candidate's form). */
+	competencies: string[],
+	fields: { [key in string]: string },
+	state: SyncState,
+	submission: Submission,
+	conflicts: FieldConflict[],
+	/**  What is still required before submitting, as people read it. */
+	missing: string[],
+	/**  The server's last refusal, if any. */
+	error: string | null,
+	/**  RFC 3339. */
+	updated_at: string,
+};
+
 export type EndReason = 
 /**  The interviewer ended the interview for everyone. */
 "ended_by_interviewer" | 
@@ -172,6 +232,42 @@ export type ErrorCode =
 "not_in_room" | 
 /**  Not possible in this build or on this machine (e.g. camera capture). */
 "unsupported";
+
+/**  One field both sides changed, side by side. */
+export type FieldConflict = {
+	field: string,
+	label: string,
+	mine: string,
+	theirs: string,
+};
+
+/**
+ *  The interview a form is for (the UI knows it from the interview list; the draft keeps
+ *  it so the form opens offline).
+ */
+export type FormTarget = FormTarget_Serialize | FormTarget_Deserialize;
+
+/**
+ *  The interview a form is for (the UI knows it from the interview list; the draft keeps
+ *  it so the form opens offline).
+ */
+export type FormTarget_Deserialize = {
+	interview_id: string,
+	kind?: DraftKind | null,
+	topic: string,
+	interview_type: string,
+};
+
+/**
+ *  The interview a form is for (the UI knows it from the interview list; the draft keeps
+ *  it so the form opens offline).
+ */
+export type FormTarget_Serialize = {
+	interview_id: string,
+	kind: DraftKind | null,
+	topic: string,
+	interview_type: string,
+};
 
 export type Interview = {
 	uuid_id: string,
@@ -210,6 +306,8 @@ export type JoinLinkEvent_Serialize = {
 	code: string | null,
 	error: CoreError | null,
 };
+
+export type Keep = "mine" | "theirs";
 
 /**  What a room control applies to. */
 export type MediaKind = "audio" | "video" | "all";
@@ -295,6 +393,24 @@ export type SessionInfo = {
 	server_url: string,
 	user: UserInfo,
 };
+
+/**  Where the draft's submission stands. */
+export type Submission = "not_submitted" | 
+/**  Submitted here, waiting for the server (offline or retrying). */
+"queued" | "submitted" | 
+/**  The server refused it (see the draft's error). */
+"refused";
+
+/**  Where a draft stands with the server. */
+export type SyncState = 
+/**  Saved on this machine; the server does not have the latest text yet. */
+"local_only" | 
+/**  Being sent now. */
+"syncing" | 
+/**  The server has exactly this text. */
+"synced" | 
+/**  Someone else changed the same fields; waiting for the person to choose. */
+"conflict";
 
 export type UserInfo = {
 	id: string,

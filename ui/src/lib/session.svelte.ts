@@ -1,6 +1,6 @@
 // App-wide state: who is signed in and which screen shows. Screens call these methods;
 // nothing else changes `screen`.
-import { commands, type CoreError, type EndReason, type Interview, type JoinLinkEvent, type SessionInfo } from "./bindings";
+import { commands, type CoreError, type EndReason, type FormTarget_Deserialize as FormTarget, type Interview, type JoinLinkEvent, type SessionInfo } from "./bindings";
 import { call, friendlyError } from "./errors";
 
 export type HomeTab = "interviews" | "rooms";
@@ -40,7 +40,9 @@ export type Screen =
   | { name: "home"; tab: HomeTab }
   | { name: "prejoin"; interview: Interview }
   | { name: "room"; target: RoomTarget }
-  | { name: "ended"; reason: EndReason; detail: string; topic: string };
+  | { name: "ended"; reason: EndReason; detail: string; topic: string; interview: Interview | null }
+  | { name: "feedback"; target: FormTarget }
+  | { name: "drafts" };
 
 export const DEFAULT_SERVER = "http://127.0.0.1:8000";
 const SERVER_KEY = "viva.serverUrl";
@@ -172,9 +174,26 @@ class AppState {
     this.screen = { name: "candidate", code: target.kind === "code" ? target.code : null, linkError: null, prefill: target };
   }
 
-  ended(reason: EndReason, detail: string, topic: string): void {
+  ended(reason: EndReason, detail: string, topic: string, interview: Interview | null = null): void {
     if (this.screen.name === "ended") return;
-    this.screen = { name: "ended", reason, detail, topic };
+    this.screen = { name: "ended", reason, detail, topic, interview };
+  }
+
+  /** The feedback form of an interview: the interviewer's scorecard or the candidate's form. */
+  feedback(interview: Interview): void {
+    const kind = interview.receiver.id === this.user?.id ? "interviewer" : "candidate";
+    this.screen = {
+      name: "feedback",
+      target: { interview_id: interview.uuid_id, kind, topic: interview.topic, interview_type: interview.interview_type },
+    };
+  }
+
+  openDraft(target: FormTarget): void {
+    this.screen = { name: "feedback", target };
+  }
+
+  drafts(): void {
+    this.screen = { name: "drafts" };
   }
 
   private enter(session: SessionInfo): void {

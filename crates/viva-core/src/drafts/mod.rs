@@ -357,13 +357,17 @@ impl Drafts {
                 }
             }
         };
+        let before = record.body.clone();
         if !target.topic.is_empty() {
             record.body.topic = target.topic;
         }
         if !target.interview_type.is_empty() {
             record.body.interview_type = target.interview_type;
         }
-        self.inner.db.put(&record).await?;
+        // Written when new or renamed only: the UI reopens forms often.
+        if record.local_rev == 0 && record.base_version == 0 || record.body != before {
+            self.inner.db.put(&record).await?;
+        }
         Ok(view(&record))
     }
 
@@ -565,6 +569,70 @@ impl Drafts {
                 ));
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+/// The drafts of whoever is signed in, for the app: opened on first use and reopened when
+/// another user signs in, so each user's drafts open with that user's key only.
+pub struct SignedInDrafts {
+    dir: std::path::PathBuf,
+    secrets: Arc<dyn SecretStore>,
+    session: Arc<Session>,
+    current: Mutex<Option<(String, Arc<Drafts>)>>,
+}
+
+impl SignedInDrafts {
+    pub fn new(
+        dir: std::path::PathBuf,
+        secrets: Arc<dyn SecretStore>,
+        session: Arc<Session>,
+    ) -> Self {
+        Self {
+            dir,
+            secrets,
+            session,
+            current: Mutex::new(None),
+        }
+    }
+
+    /// The signed-in user's drafts (their sync engine runs from the first call on).
+    pub async fn get(&self) -> Result<Arc<Drafts>, CoreError> {
+        let user = self
+            .session
+            .current()
+            .await
+            .ok_or_else(|| CoreError::new(ErrorCode::Unauthorized, "You are not signed in"))?
+            .user
+            .id;
+        let mut current = self.current.lock().await;
+        if let Some((id, drafts)) = current.as_ref() {
+            if *id == user {
+                return Ok(drafts.clone());
+            }
+        }
+        if let Some((_, old)) = current.take() {
+            old.close().await;
+        }
+        let drafts = Arc::new(
+            Drafts::open(
+                &self.dir,
+                self.secrets.as_ref(),
+                self.session.clone(),
+                &user,
+                SyncConfig::default(),
+            )
+            .await?,
+        );
+        *current = Some((user, drafts.clone()));
+        Ok(drafts)
+    }
+
+    /// Stops syncing (sign-out). The drafts stay on disk, sealed with the user's key,
+    /// which stays in the keyring: they come back when the same user signs in again.
+    pub async fn close(&self) {
+        if let Some((_, drafts)) = self.current.lock().await.take() {
+            drafts.close().await;
         }
     }
 }
