@@ -1,5 +1,5 @@
 # The two commands. Both set everything up first (scripts/bootstrap) and are idempotent.
-.PHONY: run test bootstrap fmt lint bindings bench bench-app
+.PHONY: run test bootstrap fmt lint bindings bundle bench bench-app
 
 run:
 	@scripts/run
@@ -19,6 +19,10 @@ lint:
 # Regenerates ui/src/lib/bindings.ts from the Rust commands (a test fails on drift).
 bindings:
 	@scripts/bindings
+
+# Installers for this platform (.deb and .rpm; release build) under $CARGO_TARGET_DIR/release/bundle.
+bundle:
+	@scripts/bundle
 
 # Benchmarks (numbers and method in BENCHMARKS.md).
 bench: bootstrap

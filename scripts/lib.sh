@@ -14,6 +14,13 @@ LIVEKIT_SERVER_VERSION="v1.13.5"
 LIVEKIT_WHEEL_VERSION="1.2.0"
 LIVEKIT_FFI_DIR="$VIVA_CACHE_DIR/livekit-ffi-$LIVEKIT_WHEEL_VERSION"
 TAURI_DRIVER_VERSION="2.1.0"
+# The Tauri CLI (bundler) from npm: the JS entry and the Linux x86_64 native addon, pinned by
+# sha256 of the registry tarballs (kept out of ui/package.json: npm's lockfile would have to
+# list every platform's optional addon).
+TAURI_CLI_VERSION="2.12.5"
+TAURI_CLI_SHA256="5631ba6f7e653c35f3e10c982c64ca4b29aebb9a13ff1009c0190068d1db7288"
+TAURI_CLI_LINUX_X64_SHA256="5b229c40e8480477c1f623dab4a2be29a13d85656796a95b5679f3c4ffb11cc1"
+TAURI_CLI_DIR="$VIVA_CACHE_DIR/tools/tauri-cli-$TAURI_CLI_VERSION"
 
 log() { printf '%s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

@@ -23,6 +23,24 @@ fn join_link(args: impl IntoIterator<Item = String>) -> Option<String> {
         .find(|a| a.len() <= 2048 && a.to_ascii_lowercase().starts_with("viva:"))
 }
 
+/// `viva --diagnose`: where this installation keeps its resources and whether the media
+/// engine loads from them, as one JSON line; for support and the installer tests. Exit code
+/// 0 when the engine loaded.
+fn diagnose(package: &tauri::PackageInfo) -> i32 {
+    let resources = tauri::utils::platform::resource_dir(package, &tauri::Env::default()).ok();
+    let engine = viva_core::init_media(resources.as_deref());
+    let report = serde_json::json!({
+        "app": package.version.to_string(),
+        "resources": resources,
+        "media_engine": engine.as_ref().ok(),
+        // Only after a successful init: asking earlier would load it from elsewhere.
+        "media_library": engine.is_ok().then(viva_core::media_library).flatten(),
+        "error": engine.as_ref().err().map(|e| e.message.clone()),
+    });
+    println!("{report}");
+    i32::from(engine.is_err())
+}
+
 pub fn run() {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -32,6 +50,11 @@ pub fn run() {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
+
+    let context = tauri::generate_context!();
+    if std::env::args().skip(1).any(|a| a == "--diagnose") {
+        std::process::exit(diagnose(context.package_info()));
+    }
 
     let specta = builder();
     #[cfg(debug_assertions)]
@@ -82,6 +105,6 @@ pub fn run() {
                 typed(invoke)
             }
         })
-        .run(tauri::generate_context!())
+        .run(context)
         .expect("error while running the Viva app");
 }

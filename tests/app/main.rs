@@ -1,3 +1,4 @@
 //! End-to-end tests of the desktop app binary under a private Xvfb display.
 
+mod bundle;
 mod launch;

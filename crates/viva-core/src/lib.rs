@@ -37,5 +37,12 @@ pub fn init_media(resources: Option<&std::path::Path>) -> Result<String, CoreErr
     Ok(engine.version().to_owned())
 }
 
+/// The file the media engine was loaded from, once `init_media` succeeded.
+pub fn media_library() -> Option<std::path::PathBuf> {
+    viva_media::engine()
+        .ok()
+        .map(|e| e.library_path().to_path_buf())
+}
+
 /// The core's version, shown in the app's about box.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

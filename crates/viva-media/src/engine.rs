@@ -150,6 +150,11 @@ impl Engine {
         &self.version
     }
 
+    /// Where the loaded LiveKit library came from.
+    pub fn library_path(&self) -> &std::path::Path {
+        self.library.path()
+    }
+
     /// Closes every room and releases everything the library holds. For process exit
     /// only: afterwards every request fails and dropping our objects does nothing.
     pub fn shutdown(&self) {
