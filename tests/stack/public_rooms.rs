@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use viva_testkit::{workspace_bin, Bot, LiveKitServer, VivaServer};
+use viva_testkit::{Bot, LiveKitServer, VivaServer};
 
 use crate::Api;
 
@@ -292,22 +292,10 @@ async fn a_one_time_password_opens_the_password_room_once() {
     assert_eq!(room, format!("interview-{application}-1"));
 
     // The default notifier kept the message in the outbox; an operator reads it with the CLI.
-    let out = std::process::Command::new(workspace_bin("viva-server"))
-        .args(["outbox", "list", "--json"])
-        .env("VIVA_DATABASE_URL", &server.database_url)
-        .env("VIVA_LOG", "warn")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let outbox: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let outbox = server.outbox();
     assert_eq!(outbox[0]["recipient"], PHONE);
     let body = outbox[0]["body"].as_str().unwrap();
-    let at = body.find("Password: ").unwrap() + "Password: ".len();
-    let pin = body[at..at + 6].to_owned();
+    let pin = viva_testkit::viva_server::password_in(body);
     assert!(body.contains(&format!("Room: {room}")), "{body}");
 
     let mut intv = interviewer_bot(&hr, &room).await;

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use viva_testkit::{Bot, PulseAudio};
 
-use crate::{sign_in, Stage, KEYRING, T};
+use crate::{interview_row, open_prejoin, sign_in, Stage, KEYRING, T};
 
 /// Chooses the option whose label matches `pattern` in a select; returns its label.
 fn choose(select: &str, pattern: &str) -> String {
@@ -41,15 +41,7 @@ async fn the_chosen_microphone_is_what_the_candidate_hears() {
     let stage = Stage::with_env(&[("PULSE_SERVER", Path::new(&server))]).await;
     let app = stage.open_app().await;
     sign_in(&app, &stage.server.url(), "interviewer", "viva-interviewer").await;
-    let row = app
-        .wait_js(
-            "the demo interview row",
-            r#"const r = [...document.querySelectorAll('[data-testid=interview-row]')].find(r => r.textContent.includes('Backend Engineer Interview'));
-               return r ? r.dataset.interviewId : null;"#,
-            T,
-        )
-        .await;
-    let interview = row.as_str().unwrap().to_owned();
+    let interview = interview_row(&app, "Backend Engineer Interview").await;
     // The candidate listens (and publishes nothing, so only the interviewer can speak).
     let mut candidate = Bot::demo_user(
         "candidate",
@@ -60,14 +52,7 @@ async fn the_chosen_microphone_is_what_the_candidate_hears() {
     );
     candidate.wait_event("connected", T);
 
-    app.click(
-        &app.wait(
-            &format!("[data-interview-id=\"{interview}\"] [data-testid=join-button]"),
-            T,
-        )
-        .await,
-    )
-    .await;
+    open_prejoin(&app, &interview).await;
     // The default microphone here is the silent null source: the meter stays down...
     app.wait("[data-testid=mic-select]:not([disabled])", T)
         .await;
@@ -120,11 +105,13 @@ async fn the_chosen_microphone_is_what_the_candidate_hears() {
     app.wait("[data-testid=room][data-is-interviewer=true]", T)
         .await;
 
-    // The candidate hears the sine source, not silence.
+    // The candidate hears the sine source, not the default's silence. The bot estimates
+    // pitch by counting zero crossings over one-second windows, so frames lost on a busy
+    // machine read low (we saw 386 Hz for the 440 Hz tone with 12% of frames missing).
     let heard = candidate.wait_for("the interviewer's 440 Hz", T, |v| {
         v["event"] == "audio_stats"
             && v["rms"].as_f64().unwrap_or(0.0) > 0.02
-            && (v["hz"].as_f64().unwrap_or(0.0) - 440.0).abs() < 25.0
+            && (330.0..470.0).contains(&v["hz"].as_f64().unwrap_or(0.0))
     });
     eprintln!("the candidate hears: {heard}");
     app.wait("[data-testid=tile][data-local=true][data-speaking=true]", T)

@@ -5,12 +5,21 @@
 
 use serde_json::{json, Value};
 use viva_testkit::api::Api;
-use viva_testkit::{workspace_bin, AppSession, Bot};
+use viva_testkit::viva_server::password_in;
+use viva_testkit::{AppSession, Bot};
 
-use crate::{app_binary, Stage, KEYRING, T};
+use crate::{app_binary, tile_rgb, Stage, KEYRING, T};
 
 /// The demo application's candidate (viva-server demo).
 const PHONE: &str = "+971509876543";
+
+/// A stage, the demo staff member signed in, and the demo application's id.
+async fn staff_stage() -> (Stage, Api, String) {
+    let stage = Stage::new().await;
+    let hr = Api::login(&stage.server.url(), "hr", "viva-hr-staff").await;
+    let application = demo_application(&hr).await;
+    (stage, hr, application)
+}
 
 async fn demo_application(hr: &Api) -> String {
     let (s, apps) = hr.get("/api/applications/").await;
@@ -48,20 +57,6 @@ async fn interviewer_bot(hr: &Api, room: &str) -> Bot {
     Bot::spawn("interviewer", &args, &[])
 }
 
-/// The centre pixel of the tile of `identity` once it has drawn a few frames.
-fn centre_pixel(identity: &str) -> String {
-    format!(
-        r#"const c = document.querySelector('[data-testid=tile][data-identity="{identity}"] [data-testid=video-canvas]');
-if (!c || !c.width || Number(c.dataset.frames || 0) < 5) return null;
-const probe = document.createElement('canvas');
-probe.width = c.width; probe.height = c.height;
-const ctx = probe.getContext('2d');
-ctx.drawImage(c, 0, 0);
-const d = ctx.getImageData(Math.floor(c.width / 2), Math.floor(c.height / 2), 1, 1).data;
-return [d[0], d[1], d[2]];"#
-    )
-}
-
 async fn set_server(app: &AppSession, url: &str) {
     app.click(&app.wait("[data-testid=candidate-server-toggle]", T).await)
         .await;
@@ -89,9 +84,7 @@ async fn fill_code_form(app: &AppSession, phone: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_candidate_joins_from_a_link_with_their_phone_and_finishes() {
     let _turn = KEYRING.lock().await;
-    let stage = Stage::new().await;
-    let hr = Api::login(&stage.server.url(), "hr", "viva-hr-staff").await;
-    let application = demo_application(&hr).await;
+    let (stage, hr, application) = staff_stage().await;
     let (s, created) = hr
         .post(
             "/api/public/interview/room/create",
@@ -151,19 +144,7 @@ async fn a_candidate_joins_from_a_link_with_their_phone_and_finishes() {
     fill_code_form(&app, "050 987 6543").await;
     app.wait("[data-testid=room][data-is-interviewer=false]", T)
         .await;
-    let pixel = app
-        .wait_js(
-            "the interviewer's blue frames",
-            &centre_pixel(&interviewer_id),
-            T,
-        )
-        .await;
-    let rgb: Vec<f64> = pixel
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_f64().unwrap())
-        .collect();
+    let rgb = tile_rgb(&app, &interviewer_id).await;
     assert!(
         rgb[2] > 190.0 && rgb[0] < 70.0 && rgb[1] < 70.0,
         "the canvas shows the interviewer's blue: {rgb:?}"
@@ -201,9 +182,7 @@ async fn a_candidate_joins_from_a_link_with_their_phone_and_finishes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_candidate_joins_with_the_password_sent_to_them() {
     let _turn = KEYRING.lock().await;
-    let stage = Stage::new().await;
-    let hr = Api::login(&stage.server.url(), "hr", "viva-hr-staff").await;
-    let application = demo_application(&hr).await;
+    let (stage, hr, application) = staff_stage().await;
     let (s, created) = hr
         .post(
             "/graphql",
@@ -216,17 +195,7 @@ async fn a_candidate_joins_with_the_password_sent_to_them() {
         .as_str()
         .unwrap_or_else(|| panic!("{created}"))
         .to_owned();
-    let out = std::process::Command::new(workspace_bin("viva-server"))
-        .args(["outbox", "list", "--json"])
-        .env("VIVA_DATABASE_URL", &stage.server.database_url)
-        .env("VIVA_LOG", "warn")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let outbox: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let body = outbox[0]["body"].as_str().unwrap();
-    let at = body.find("Password: ").unwrap() + "Password: ".len();
-    let pin = body[at..at + 6].to_owned();
+    let pin = password_in(stage.server.outbox()[0]["body"].as_str().unwrap());
     let mut interviewer = interviewer_bot(&hr, &room).await;
     let interviewer_id = interviewer.wait_event("connected", T)["identity"]
         .as_str()
@@ -263,12 +232,7 @@ async fn a_candidate_joins_with_the_password_sent_to_them() {
         .await;
     app.wait("[data-testid=room][data-is-interviewer=false]", T)
         .await;
-    app.wait_js(
-        "the interviewer's frames",
-        &centre_pixel(&interviewer_id),
-        T,
-    )
-    .await;
+    tile_rgb(&app, &interviewer_id).await;
     interviewer.wait_for("the candidate joining", T, |v| {
         v["event"] == "participant_connected"
     });

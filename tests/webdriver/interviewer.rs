@@ -3,7 +3,7 @@ use std::time::Duration;
 use serde_json::json;
 use viva_testkit::Bot;
 
-use crate::{click_and_confirm, sign_in, Stage, KEYRING, T};
+use crate::{click_and_confirm, interview_row, open_prejoin, sign_in, tile_rgb, Stage, KEYRING, T};
 
 fn candidate_bot(stage: &Stage, interview: &str, name: &str) -> Bot {
     Bot::demo_user(
@@ -24,18 +24,6 @@ fn candidate_bot(stage: &Stage, interview: &str, name: &str) -> Bot {
     )
 }
 
-/// The pixel at the centre of a tile's canvas, read back through a 2D canvas.
-const CENTRE_PIXEL: &str = r#"
-const c = document.querySelector('[data-testid=tile][data-identity="' + arguments[0] + '"] [data-testid=video-canvas]');
-if (!c || !c.width || Number(c.dataset.frames || 0) < 5) return null;
-const probe = document.createElement('canvas');
-probe.width = c.width; probe.height = c.height;
-const ctx = probe.getContext('2d');
-ctx.drawImage(c, 0, 0);
-const d = ctx.getImageData(Math.floor(c.width / 2), Math.floor(c.height / 2), 1, 1).data;
-return [d[0], d[1], d[2], Number(c.dataset.frames)];
-"#;
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_interviewer_sees_the_candidate_and_runs_the_room() {
     let _turn = KEYRING.lock().await;
@@ -52,30 +40,14 @@ async fn the_interviewer_sees_the_candidate_and_runs_the_room() {
     stage.shot("ui-interviews").await;
 
     // The candidate is already in the room, publishing red video and a tone.
-    let row = app
-        .wait_js(
-            "the demo interview row",
-            r#"const r = [...document.querySelectorAll('[data-testid=interview-row]')].find(r => r.textContent.includes('Backend Engineer Interview'));
-               return r ? r.dataset.interviewId : null;"#,
-            T,
-        )
-        .await;
-    let interview = row.as_str().unwrap().to_owned();
+    let interview = interview_row(&app, "Backend Engineer Interview").await;
     let mut candidate = candidate_bot(&stage, &interview, "candidate");
     let candidate_id = candidate.wait_event("connected", T)["identity"]
         .as_str()
         .unwrap()
         .to_owned();
 
-    app.click(
-        &app.wait(
-            &format!("[data-interview-id=\"{interview}\"] [data-testid=join-button]"),
-            T,
-        )
-        .await,
-    )
-    .await;
-    app.wait("[data-testid=prejoin-join]", T).await;
+    open_prejoin(&app, &interview).await;
     stage.shot("ui-prejoin").await;
     app.click(&app.wait("[data-testid=prejoin-join]", T).await)
         .await;
@@ -83,19 +55,7 @@ async fn the_interviewer_sees_the_candidate_and_runs_the_room() {
         .await;
 
     // The candidate's tile draws frames of the published colour.
-    let pixel = app
-        .wait_js(
-            "red frames on the candidate's canvas",
-            &CENTRE_PIXEL.replace("arguments[0]", &format!("{candidate_id:?}")),
-            T,
-        )
-        .await;
-    let rgb: Vec<f64> = pixel
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_f64().unwrap())
-        .collect();
+    let rgb = tile_rgb(&app, &candidate_id).await;
     assert!(
         rgb[0] > 190.0 && rgb[1] < 70.0 && rgb[2] < 70.0,
         "the canvas shows the candidate's red: {rgb:?}"
@@ -207,15 +167,7 @@ async fn a_candidate_sees_no_interviewer_controls() {
     let stage = Stage::new().await;
     let app = stage.open_app().await;
     sign_in(&app, &stage.server.url(), "candidate", "viva-candidate").await;
-    let id = app
-        .wait_js(
-            "an accepted interview",
-            r#"const r = [...document.querySelectorAll('[data-testid=interview-row]')].find(r => r.textContent.includes('Culture'));
-               return r ? r.dataset.interviewId : null;"#,
-            T,
-        )
-        .await;
-    let id = id.as_str().unwrap().to_owned();
+    let id = interview_row(&app, "Culture").await;
     let mut interviewer = Bot::demo_user(
         "interviewer",
         &stage.server.url(),
@@ -224,14 +176,7 @@ async fn a_candidate_sees_no_interviewer_controls() {
         &["--publish", "video"],
     );
     interviewer.wait_event("connected", T);
-    app.click(
-        &app.wait(
-            &format!("[data-interview-id=\"{id}\"] [data-testid=join-button]"),
-            T,
-        )
-        .await,
-    )
-    .await;
+    open_prejoin(&app, &id).await;
     app.click(&app.wait("[data-testid=prejoin-join]", T).await)
         .await;
     app.wait("[data-testid=room][data-is-interviewer=false]", T)

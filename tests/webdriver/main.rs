@@ -94,6 +94,49 @@ pub async fn sign_in(app: &AppSession, server: &str, username: &str, password: &
     app.wait("[data-testid=interview-list]", T).await;
 }
 
+/// The id of the interview in the list whose row mentions `topic`.
+pub async fn interview_row(app: &AppSession, topic: &str) -> String {
+    let script = format!(
+        "const r = [...document.querySelectorAll('[data-testid=interview-row]')].find(r => r.textContent.includes({topic:?})); return r ? r.dataset.interviewId : null;"
+    );
+    app.wait_js(&format!("the interview row '{topic}'"), &script, T)
+        .await
+        .as_str()
+        .expect("an interview id")
+        .to_owned()
+}
+
+/// Clicks the interview's Join and waits for the pre-join screen.
+pub async fn open_prejoin(app: &AppSession, interview: &str) {
+    let join = format!("[data-interview-id=\"{interview}\"] [data-testid=join-button]");
+    app.click(&app.wait(&join, T).await).await;
+    app.wait("[data-testid=prejoin-join]", T).await;
+}
+
+/// The centre pixel `[r, g, b]` of the video tile of `identity`, read back through a 2D
+/// canvas once the tile has drawn a few frames.
+pub async fn tile_rgb(app: &AppSession, identity: &str) -> Vec<f64> {
+    let script = format!(
+        r#"const c = document.querySelector('[data-testid=tile][data-identity="{identity}"] [data-testid=video-canvas]');
+if (!c || !c.width || Number(c.dataset.frames || 0) < 5) return null;
+const probe = document.createElement('canvas');
+probe.width = c.width; probe.height = c.height;
+const ctx = probe.getContext('2d');
+ctx.drawImage(c, 0, 0);
+const d = ctx.getImageData(Math.floor(c.width / 2), Math.floor(c.height / 2), 1, 1).data;
+return [d[0], d[1], d[2]];"#
+    );
+    let pixel = app
+        .wait_js(&format!("frames on the tile of {identity}"), &script, T)
+        .await;
+    pixel
+        .as_array()
+        .expect("[r, g, b]")
+        .iter()
+        .map(|v| v.as_f64().unwrap_or(-1.0))
+        .collect()
+}
+
 /// Clicks an element and confirms the dialog it opens.
 pub async fn click_and_confirm(app: &AppSession, css: &str) {
     app.click(&app.wait(css, T).await).await;

@@ -27,10 +27,16 @@ impl Service {
         let out = File::create(log).unwrap_or_else(|e| panic!("create {}: {e}", log.display()));
         let err = out.try_clone().expect("dup log fd");
         cmd.stdin(Stdio::null()).stdout(out).stderr(err);
-        // SAFETY: prctl is async-signal-safe; nothing else runs between fork and exec.
+        // SAFETY: prctl and setpgid are async-signal-safe; nothing else runs between fork
+        // and exec. Its own process group lets the guard stop what the service starts in
+        // turn (tauri-driver -> WebKitWebDriver -> the app), which the death signal, sent
+        // to the direct child only, would miss.
         unsafe {
             cmd.pre_exec(move || {
                 if libc::prctl(libc::PR_SET_PDEATHSIG, stop_signal as libc::c_ulong) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                if libc::setpgid(0, 0) != 0 {
                     return Err(std::io::Error::last_os_error());
                 }
                 Ok(())
@@ -136,6 +142,37 @@ impl Service {
     }
 
     fn stop(&mut self) {
+        self.stop_child();
+        self.stop_group();
+    }
+
+    /// Whatever the service started and left running (its process group) is stopped too,
+    /// and waited for: the next test must not meet the last test's app (single-instance
+    /// apps hand over to a running instance and exit).
+    fn stop_group(&self) {
+        let pgid = self.child.id() as i32;
+        let group = -pgid;
+        let alive = || group_alive(pgid);
+        if !alive() {
+            return;
+        }
+        // SAFETY: signalling the process group we created for this service.
+        unsafe { libc::kill(group, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while alive() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        if alive() {
+            // SAFETY: as above.
+            unsafe { libc::kill(group, libc::SIGKILL) };
+            let deadline = Instant::now() + Duration::from_secs(2);
+            while alive() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    }
+
+    fn stop_child(&mut self) {
         if let Ok(Some(_)) = self.child.try_wait() {
             return;
         }
@@ -156,6 +193,27 @@ impl Drop for Service {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// Whether a live (not zombie) process is in process group `pgid`, read from /proc: a
+/// signal probe would count zombies, which are gone for every purpose that matters here.
+fn group_alive(pgid: i32) -> bool {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return false;
+    };
+    dir.flatten().any(|e| {
+        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
+            return false;
+        };
+        // "pid (comm) state ppid pgrp ..."; comm may hold spaces and parentheses.
+        let Some(rest) = stat.rsplit_once(") ").map(|(_, r)| r) else {
+            return false;
+        };
+        let mut fields = rest.split_whitespace();
+        let state = fields.next();
+        let group = fields.nth(1).and_then(|g| g.parse::<i32>().ok());
+        group == Some(pgid) && state != Some("Z")
+    })
 }
 
 /// Spawns `cmd` from one thread that lives as long as the process.

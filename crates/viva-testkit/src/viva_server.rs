@@ -139,6 +139,23 @@ impl VivaServer {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    /// The messages the default notifier kept, as `viva-server outbox list --json` prints
+    /// them (an operator's view; the CLI reads the same database).
+    pub fn outbox(&self) -> serde_json::Value {
+        let out = Command::new(workspace_bin("viva-server"))
+            .args(["outbox", "list", "--json"])
+            .env("VIVA_DATABASE_URL", &self.database_url)
+            .env("VIVA_LOG", "warn")
+            .output()
+            .expect("run viva-server outbox list");
+        assert!(
+            out.status.success(),
+            "viva-server outbox list: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("outbox JSON")
+    }
+
     /// Everything the server logged so far (tests grep it for secrets).
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.service.log_path()).unwrap_or_default()
@@ -147,4 +164,13 @@ impl VivaServer {
     pub fn kill(&mut self) {
         self.service.kill();
     }
+}
+
+/// The 6-digit password in a one-time-password message ("...Password: 123456...").
+pub fn password_in(message: &str) -> String {
+    let at = message
+        .find("Password: ")
+        .unwrap_or_else(|| panic!("a password in {message:?}"))
+        + "Password: ".len();
+    message[at..at + 6].to_owned()
 }
