@@ -302,7 +302,9 @@ impl Drafts {
 
     /// Stops the engine and closes the database (sign-out, tests' "restart").
     pub async fn close(&self) {
-        let _ = self.inner.stop.send(true);
+        // send_replace: stored even when the engine has not subscribed yet (it may not have
+        // been polled once), so an engine that starts late still sees the stop.
+        self.inner.stop.send_replace(true);
         let engine = self.engine.lock().unwrap_or_else(|e| e.into_inner()).take();
         if let Some(engine) = engine {
             let _ = engine.await;

