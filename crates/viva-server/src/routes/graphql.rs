@@ -35,7 +35,7 @@ use super::public::{throttle_ip, throttle_target};
 use super::ClientIp;
 use crate::auth::{hash_pin, token_hash, verify_password};
 use crate::codes;
-use crate::domain::{candidate_identity, now_ms, RoomStatus};
+use crate::domain::{candidate_identity, now_ms};
 use crate::error::ApiError;
 use crate::livekit::JoinGrant;
 use crate::notify::{password_message, validity};
@@ -366,9 +366,6 @@ impl Mutation {
             .await
             .map_err(db)?
             .ok_or_else(|| from_api(ApiError::internal("password without a room")))?;
-        if room.status == RoomStatus::Ended {
-            return Err(gql_error(403, "FORBIDDEN", "This interview room has ended"));
-        }
         let app = store
             .application(application_id)
             .await
@@ -378,20 +375,7 @@ impl Mutation {
             .candidate_phone
             .ok_or_else(|| from_api(ApiError::internal("password room without a phone")))?;
         let identity = candidate_identity(&phone);
-        if store.is_banned(&room.name, &identity).await.map_err(db)? {
-            return Err(gql_error(
-                403,
-                "FORBIDDEN",
-                "You were removed from this interview room",
-            ));
-        }
-        state
-            .livekit
-            .ensure_room(
-                &room.name,
-                room.empty_timeout as u32,
-                room.max_participants as u32,
-            )
+        super::admission::admit(state, &room, &identity)
             .await
             .map_err(from_api)?;
         let issued = state

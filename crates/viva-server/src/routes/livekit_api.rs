@@ -1,5 +1,6 @@
 //! The LiveKit token API, as the chat platform's token service documented it.
 
+use super::admission;
 use std::time::Duration;
 
 use axum::extract::State;
@@ -7,7 +8,7 @@ use uuid::Uuid;
 use viva_api::livekit::{ConnectionInfo, Features, Health, TokenRequest, TokenResponse};
 
 use super::interviews::{load, side_of, Side};
-use crate::domain::{ms_to_rfc3339, user_identity, InterviewStatus, RoomStatus};
+use crate::domain::{ms_to_rfc3339, user_identity};
 use crate::error::ApiError;
 use crate::extract::Json;
 use crate::livekit::JoinGrant;
@@ -77,38 +78,12 @@ pub async fn token(
             .ok_or_else(not_found)?;
         let interview = load(&state, interview_id).await.map_err(|_| not_found())?;
         let side = side_of(&interview, user.id()).ok_or_else(forbidden)?;
-        if !matches!(
-            interview.status,
-            InterviewStatus::Accepted | InterviewStatus::InProgress
-        ) {
-            return Err(ApiError::conflict(format!(
-                "Interview is {}; only accepted interviews can be joined",
-                interview.status
-            )));
-        }
+        admission::require_joinable(&interview)?;
         side == Side::Interviewer
     };
-    if let Some(room) = state.store.room(&room_id).await? {
-        if room.status == RoomStatus::Ended {
-            return Err(ApiError::forbidden("This interview room has ended"));
-        }
-        if room.interview_id.is_none() {
-            // Public and password rooms are created in LiveKit with their stored options
-            // when someone first joins.
-            state
-                .livekit
-                .ensure_room(
-                    &room.name,
-                    room.empty_timeout as u32,
-                    room.max_participants as u32,
-                )
-                .await?;
-        }
-    }
-    if state.store.is_banned(&room_id, &identity).await? {
-        return Err(ApiError::forbidden(
-            "You were removed from this interview room",
-        ));
+    match state.store.room(&room_id).await? {
+        Some(room) => admission::admit(&state, &room, &identity).await?,
+        None => admission::refuse_if_banned(&state, &room_id, &identity).await?,
     }
     let max = state.config.livekit.max_token_ttl;
     let ttl = body

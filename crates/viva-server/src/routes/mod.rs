@@ -1,5 +1,6 @@
 //! The route table and the middleware every request passes through.
 
+mod admission;
 mod auth;
 mod catalog;
 mod drafts;

@@ -23,6 +23,7 @@
 //!   reach the log: the request log records route templates, and rate-limit buckets hold a
 //!   hash of the code.
 
+use super::admission;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -305,19 +306,7 @@ pub async fn join(
         }
     }
     let identity = candidate_identity(&phone);
-    if state.store.is_banned(&room.name, &identity).await? {
-        return Err(ApiError::forbidden(
-            "You were removed from this interview room",
-        ));
-    }
-    state
-        .livekit
-        .ensure_room(
-            &room.name,
-            room.empty_timeout as u32,
-            room.max_participants as u32,
-        )
-        .await?;
+    admission::admit(&state, &room, &identity).await?;
     let participant_name = format!("{first_name} {last_name}");
     let issued = state
         .issue_join_token(&JoinGrant {

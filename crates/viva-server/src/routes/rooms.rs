@@ -1,6 +1,7 @@
 //! The interview room endpoints, as the predecessor documented them: join, ensure, info,
 //! controls, and the superuser's list of active rooms.
 
+use super::admission;
 use axum::extract::State;
 use uuid::Uuid;
 use viva_api::rooms::{
@@ -75,25 +76,10 @@ pub async fn join(
 ) -> Result<Json<JoinResponse>, ApiError> {
     refuse_superuser(&user)?;
     let (interview, side) = load_as_participant(&state, id, &user).await?;
-    if !matches!(
-        interview.status,
-        InterviewStatus::Accepted | InterviewStatus::InProgress
-    ) {
-        return Err(ApiError::conflict(format!(
-            "Interview is {}; only accepted interviews can be joined",
-            interview.status
-        )));
-    }
+    admission::require_joinable(&interview)?;
     let identity = user_identity(user.id());
     let (room, _) = ensure_room_for(&state, &interview).await?;
-    if room.status == RoomStatus::Ended {
-        return Err(ApiError::forbidden("This interview room has ended"));
-    }
-    if state.store.is_banned(&room.name, &identity).await? {
-        return Err(ApiError::forbidden(
-            "You were removed from this interview room",
-        ));
-    }
+    admission::admit(&state, &room, &identity).await?;
     let is_interviewer = side == Side::Interviewer;
     let issued = state
         .issue_join_token(&JoinGrant {

@@ -1,0 +1,54 @@
+//! Who may get a join token for a room. Every way in (an interview's join, the LiveKit
+//! token API, public room codes, one-time passwords) asks the same questions here, so a
+//! rule (ended rooms, ejected identities) cannot hold on one path and not another.
+
+use crate::domain::{InterviewStatus, RoomStatus};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::{Interview, Room};
+
+/// Only accepted (or already running) interviews have a room to join.
+pub fn require_joinable(interview: &Interview) -> Result<(), ApiError> {
+    match interview.status {
+        InterviewStatus::Accepted | InterviewStatus::InProgress => Ok(()),
+        other => Err(ApiError::conflict(format!(
+            "Interview is {other}; only accepted interviews can be joined"
+        ))),
+    }
+}
+
+/// An ejected identity gets no more tokens for that room (LiveKit's open-source server
+/// does not revoke tokens itself; refusing new ones is what makes an eject stick).
+pub async fn refuse_if_banned(
+    state: &AppState,
+    room: &str,
+    identity: &str,
+) -> Result<(), ApiError> {
+    if state.store.is_banned(room, identity).await? {
+        return Err(ApiError::forbidden(
+            "You were removed from this interview room",
+        ));
+    }
+    Ok(())
+}
+
+/// `identity` may join `room`: the room has not ended and they were not removed from it.
+/// Rooms without an interview (public and password rooms) are created in LiveKit with
+/// their stored options when someone first joins; interview rooms already exist.
+pub async fn admit(state: &AppState, room: &Room, identity: &str) -> Result<(), ApiError> {
+    if room.status == RoomStatus::Ended {
+        return Err(ApiError::forbidden("This interview room has ended"));
+    }
+    refuse_if_banned(state, &room.name, identity).await?;
+    if room.interview_id.is_none() {
+        state
+            .livekit
+            .ensure_room(
+                &room.name,
+                room.empty_timeout as u32,
+                room.max_participants as u32,
+            )
+            .await?;
+    }
+    Ok(())
+}
