@@ -33,27 +33,20 @@ fn app_pids(home: &Path) -> Vec<i32> {
     pids
 }
 
+/// The demo interviewer on the server, as a second client of the same account.
+async fn interviewer(base: &str) -> viva_testkit::api::Api {
+    viva_testkit::api::Api::login(base, "interviewer", "viva-interviewer").await
+}
+
 async fn server_draft(base: &str, interview: &str) -> Value {
-    let http = reqwest::Client::new();
-    let login: Value = http
-        .post(format!("{base}/api/auth/login"))
-        .json(&serde_json::json!({"username": "interviewer", "password": "viva-interviewer"}))
-        .send()
+    let (status, draft) = interviewer(base)
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    http.get(format!(
-        "{base}/api/interviews/{interview}/feedback/drafts/interviewer"
-    ))
-    .bearer_auth(login["access_token"].as_str().unwrap())
-    .send()
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap()
+        .get(&format!(
+            "/api/interviews/{interview}/feedback/drafts/interviewer"
+        ))
+        .await;
+    assert_eq!(status, 200, "{draft}");
+    draft
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -165,5 +158,113 @@ async fn offline_feedback_survives_sigkill_and_syncs_when_the_server_returns() {
         .await;
     app.wait("[data-testid=feedback-form]", T).await;
     stage.shot("ui-feedback-form").await;
+    app.close().await;
+}
+
+/// Polls the server's copy of the draft until `done` holds.
+async fn server_draft_until(
+    base: &str,
+    interview: &str,
+    what: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    let started = Instant::now();
+    loop {
+        let d = server_draft(base, interview).await;
+        if done(&d) {
+            return d;
+        }
+        assert!(started.elapsed() < T, "{what}: the server holds {d}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_draft_changed_on_two_devices_shows_a_conflict_and_keeps_the_chosen_values() {
+    let _turn = KEYRING.lock().await;
+    let stage = Stage::new().await;
+    let base = stage.server.url();
+    let app = stage.open_app().await;
+    sign_in(&app, &base, "interviewer", "viva-interviewer").await;
+    let interview = crate::interview_row(&app, "Backend Engineer Interview").await;
+    app.click(
+        &app.wait(
+            &format!("[data-interview-id='{interview}'] [data-testid=feedback-button]"),
+            T,
+        )
+        .await,
+    )
+    .await;
+    app.wait("[data-testid=feedback-form]", T).await;
+
+    // This device writes and syncs version 1.
+    app.click(&app.wait("[data-testid=rating-coding-3]", T).await)
+        .await;
+    app.type_into(
+        &app.wait("[data-testid=feedback-notes]", T).await,
+        "Clear about trade-offs",
+    )
+    .await;
+    let v1 = server_draft_until(&base, &interview, "version 1 synced", |d| {
+        d["content"]["notes"] == "Clear about trade-offs"
+    })
+    .await;
+
+    // Another device of the same interviewer changes the notes and the coding rating.
+    let (status, v2) = interviewer(&base)
+        .await
+        .put(
+            &format!("/api/interviews/{interview}/feedback/drafts/interviewer"),
+            serde_json::json!({
+                "base_version": v1["version"],
+                "content": {"rating:Coding": "2", "notes": "Struggled with the cache (laptop)"},
+            }),
+        )
+        .await;
+    assert_eq!(status, 200, "{v2}");
+
+    // This device, not knowing, edits the notes again: its save meets the other one.
+    app.type_into(
+        &app.wait("[data-testid=feedback-notes]", T).await,
+        "Clear about trade-offs; strong on retries (desktop)",
+    )
+    .await;
+    app.wait("[data-testid=conflict-view]", T).await;
+    let view = app
+        .text(&app.wait("[data-testid=conflict-view]", T).await)
+        .await;
+    assert!(
+        view.contains("strong on retries (desktop)")
+            && view.contains("Struggled with the cache (laptop)"),
+        "both versions side by side: {view}"
+    );
+    assert!(
+        app.find_now("[data-testid=conflict-rating-coding-mine]")
+            .await
+            .is_none(),
+        "only this device changed the notes since version 1; the rating merges without asking"
+    );
+    // The other device's rating is merged in already; only the notes wait for a choice.
+    app.wait("[data-testid=rating-coding-2][aria-checked=true]", T)
+        .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    stage.shot("ui-feedback-conflict").await;
+
+    // Keep this device's notes; the other device's rating was merged in.
+    app.click(&app.wait("[data-testid=conflict-notes-mine]", T).await)
+        .await;
+    app.click(&app.wait("[data-testid=conflict-apply]", T).await)
+        .await;
+    let resolved = server_draft_until(&base, &interview, "the resolution synced", |d| {
+        d["content"]["notes"] == "Clear about trade-offs; strong on retries (desktop)"
+    })
+    .await;
+    assert_eq!(resolved["content"]["rating:Coding"], "2", "{resolved}");
+    app.wait_js(
+        "the conflict gone and the draft synced",
+        "const b = document.querySelector('[data-testid=draft-state]'); return !document.querySelector('[data-testid=conflict-view]') && b && b.dataset.state === 'synced' ? true : null;",
+        T,
+    )
+    .await;
     app.close().await;
 }

@@ -50,6 +50,18 @@ impl Api {
         (res.status().as_u16(), res.json().await.unwrap())
     }
 
+    pub async fn put(&self, path: &str, body: Value) -> (u16, Value) {
+        let res = self
+            .http
+            .put(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        (res.status().as_u16(), res.json().await.unwrap())
+    }
+
     /// The id of the demo interview with this topic.
     pub async fn interview_id(&self, topic: &str) -> String {
         let (_, list) = self.get("/api/interviews/").await;

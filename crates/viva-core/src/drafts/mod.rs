@@ -231,20 +231,25 @@ fn not_found() -> CoreError {
 }
 
 fn view(r: &Record) -> DraftView {
-    let conflicts = match &r.body.theirs {
-        Some(theirs) => {
-            let (_, fields) = form::merge(&r.body.base, &r.body.content, &theirs.content);
-            fields
-                .into_iter()
-                .map(|f| FieldConflict {
-                    label: form::label(&f),
-                    mine: r.body.content.get(&f).cloned().unwrap_or_default(),
-                    theirs: theirs.content.get(&f).cloned().unwrap_or_default(),
-                    field: f,
-                })
-                .collect()
-        }
-        None => Vec::new(),
+    // While a conflict waits, the form shows the merge: the other device's changes to
+    // fields only it touched are already in, conflicting fields show ours until chosen.
+    let merged = r
+        .body
+        .theirs
+        .as_ref()
+        .map(|theirs| form::merge(&r.body.base, &r.body.content, &theirs.content));
+    let conflicts = match (&r.body.theirs, &merged) {
+        (Some(theirs), Some((_, fields))) => fields
+            .iter()
+            .cloned()
+            .map(|f| FieldConflict {
+                label: form::label(&f),
+                mine: r.body.content.get(&f).cloned().unwrap_or_default(),
+                theirs: theirs.content.get(&f).cloned().unwrap_or_default(),
+                field: f,
+            })
+            .collect(),
+        _ => Vec::new(),
     };
     DraftView {
         interview_id: r.interview_id.clone(),
@@ -258,7 +263,9 @@ fn view(r: &Record) -> DraftView {
                 .collect(),
             DraftKind::Candidate => Vec::new(),
         },
-        fields: r.body.content.clone(),
+        fields: merged
+            .map(|(fields, _)| fields)
+            .unwrap_or_else(|| r.body.content.clone()),
         state: if r.body.theirs.is_some() {
             SyncState::Conflict
         } else {
