@@ -97,8 +97,6 @@ async fn the_chosen_microphone_is_what_the_candidate_hears() {
         T,
     )
     .await;
-    // What a person sees can trail the DOM by a frame: let it paint before the screenshot.
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     stage.shot("ui-prejoin-devices").await;
     app.click(&app.wait("[data-testid=prejoin-join]", T).await)
         .await;

@@ -127,8 +127,6 @@ async fn a_candidate_joins_from_a_link_with_their_phone_and_finishes() {
         text.contains("Have a pen and paper ready.") && text.contains("30 min"),
         "the public room's details: {text}"
     );
-    // What a person sees can trail the DOM by a frame: let it paint before the screenshot.
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     stage.shot("ui-candidate-join").await;
 
     // A phone that is not the application's is refused, with a message to act on.

@@ -247,7 +247,6 @@ async fn a_draft_changed_on_two_devices_shows_a_conflict_and_keeps_the_chosen_va
     // The other device's rating is merged in already; only the notes wait for a choice.
     app.wait("[data-testid=rating-coding-2][aria-checked=true]", T)
         .await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
     stage.shot("ui-feedback-conflict").await;
 
     // Keep this device's notes; the other device's rating was merged in.
@@ -266,5 +265,59 @@ async fn a_draft_changed_on_two_devices_shows_a_conflict_and_keeps_the_chosen_va
         T,
     )
     .await;
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_with_unsynced_feedback_warns_and_keeps_it_for_next_time() {
+    let _turn = KEYRING.lock().await;
+    let mut stage = Stage::new().await;
+    let base = stage.server.url();
+    let app = stage.open_app().await;
+    sign_in(&app, &base, "interviewer", "viva-interviewer").await;
+    let interview = crate::interview_row(&app, "Backend Engineer Interview").await;
+    app.click(
+        &app.wait(
+            &format!("[data-interview-id='{interview}'] [data-testid=feedback-button]"),
+            T,
+        )
+        .await,
+    )
+    .await;
+    app.wait("[data-testid=feedback-form]", T).await;
+
+    // Written while the server is away: it cannot sync.
+    stage.server.stop();
+    let text = "Good questions about on-call (wombat-2291)";
+    app.type_into(&app.wait("[data-testid=feedback-notes]", T).await, text)
+        .await;
+    app.wait("[data-testid=unsynced-count]", T).await;
+
+    // Sign-out warns first; cancelling keeps the session.
+    app.click(&app.wait("[data-testid=signout-button]", T).await)
+        .await;
+    let dialog = app
+        .text(&app.wait("[data-testid=confirm-dialog]", T).await)
+        .await;
+    assert!(
+        dialog.contains("1 feedback draft has not reached the server"),
+        "{dialog}"
+    );
+    stage.shot("ui-signout-unsynced").await;
+    app.click(&app.wait("[data-testid=confirm-cancel]", T).await)
+        .await;
+    app.wait("[data-testid=feedback-form]", T).await;
+    crate::click_and_confirm(&app, "[data-testid=signout-button]").await;
+    app.wait("[data-testid=signin-submit]", T).await;
+
+    // Nothing reached the server; signing in again (server back) sends the kept draft.
+    tokio::task::block_in_place(|| stage.server.restart());
+    assert_eq!(server_draft(&base, &interview).await["version"], 0);
+    sign_in(&app, &base, "interviewer", "viva-interviewer").await;
+    let synced = server_draft_until(&base, &interview, "the kept draft synced", |d| {
+        d["content"]["notes"] == text
+    })
+    .await;
+    assert_eq!(synced["version"], 1, "{synced}");
     app.close().await;
 }

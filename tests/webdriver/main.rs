@@ -152,13 +152,33 @@ impl Stage {
         let path = viva_testkit::cache::artifacts_dir().join(format!("{name}.png"));
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
         loop {
-            self.xvfb.screenshot(&path);
+            self.settled_screenshot(&path).await;
             match viva_testkit::image::blank(&path) {
                 None => return,
                 Some(why) if std::time::Instant::now() > deadline => panic!("{why}"),
                 Some(_) => {}
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+
+    /// Under Xvfb on a busy machine the window can show a frame seconds old (the DOM has
+    /// moved on; measured with a dialog open for 300 ms and not yet painted). Take the
+    /// picture once two captures 600 ms apart agree; a screen that keeps moving (video,
+    /// timers) gets its latest capture after 3 s.
+    async fn settled_screenshot(&self, path: &std::path::Path) {
+        let start = std::time::Instant::now();
+        let earlier = path.with_extension("previous.png");
+        self.xvfb.screenshot(&earlier);
+        loop {
+            tokio::time::sleep(Duration::from_millis(600)).await;
+            self.xvfb.screenshot(path);
+            let same = std::fs::read(&earlier).ok() == std::fs::read(path).ok();
+            if same || start.elapsed() > Duration::from_secs(3) {
+                let _ = std::fs::remove_file(&earlier);
+                return;
+            }
+            let _ = std::fs::rename(path, &earlier);
         }
     }
 }
