@@ -321,3 +321,55 @@ async fn signing_out_with_unsynced_feedback_warns_and_keeps_it_for_next_time() {
     assert_eq!(synced["version"], 1, "{synced}");
     app.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_candidate_rates_the_interview_experience() {
+    let _turn = KEYRING.lock().await;
+    let stage = Stage::new().await;
+    let base = stage.server.url();
+    let app = stage.open_app().await;
+    sign_in(&app, &base, "candidate", "viva-candidate").await;
+    let interview = crate::interview_row(&app, "Backend Engineer Interview").await;
+    app.click(
+        &app.wait(
+            &format!("[data-interview-id='{interview}'] [data-testid=feedback-button]"),
+            T,
+        )
+        .await,
+    )
+    .await;
+    app.wait("[data-testid=feedback-form][data-kind=candidate]", T)
+        .await;
+    assert!(
+        app.find_now("[data-testid=recommendation-yes]")
+            .await
+            .is_none(),
+        "the candidate's form has no scorecard"
+    );
+    app.click(&app.wait("[data-testid=experience-4]", T).await)
+        .await;
+    app.type_into(
+        &app.wait("[data-testid=feedback-comments]", T).await,
+        "Clear questions, friendly interviewer",
+    )
+    .await;
+    stage.shot("ui-feedback-candidate").await;
+    app.click(&app.wait("[data-testid=feedback-submit]", T).await)
+        .await;
+    app.wait("[data-testid=feedback-submitted]", T).await;
+
+    // The server has it: submitting again is the second version.
+    let candidate = viva_testkit::api::Api::login(&base, "candidate", "viva-candidate").await;
+    let (status, again) = candidate
+        .post(
+            &format!("/api/interviews/{interview}/feedback/candidate/"),
+            serde_json::json!({"rating": 4, "comments": "Same again"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(
+        again["version"], 2,
+        "the app's submission was the first: {again}"
+    );
+    app.close().await;
+}
