@@ -106,40 +106,21 @@ fn plaintext_hits(dir: &Path, needle: &str) -> Vec<String> {
     hits
 }
 
-/// Run as a child process by `offline_draft_survives_sigkill_and_syncs_on_return`: writes
-/// a draft through the core with the server down, says so, and waits to be killed.
-#[tokio::test]
-#[ignore = "a helper process of another test"]
-async fn child_process_writes_a_draft() {
-    let (Ok(service), Ok(data), Ok(id), Ok(text)) = (
-        std::env::var("VIVA_CHILD_KEYRING"),
-        std::env::var("VIVA_CHILD_DATA"),
-        std::env::var("VIVA_CHILD_INTERVIEW"),
-        std::env::var("VIVA_CHILD_TEXT"),
-    ) else {
-        return;
-    };
-    let secrets = Arc::new(OsKeyring::new(&service));
-    let (_session, drafts) = start_core(&secrets, Path::new(&data), "http://127.0.0.1:9").await;
-    drafts
-        .form(FormTarget {
-            interview_id: id.clone(),
-            kind: Some(DraftKind::Interviewer),
-            topic: "Backend Engineer Interview".into(),
-            interview_type: "TECHNICAL".into(),
-        })
-        .await
-        .unwrap();
-    let mut fields = BTreeMap::new();
-    fields.insert("notes".to_owned(), text);
-    fields.insert(form::rating_field("Coding"), "3".to_owned());
-    let saved = drafts
-        .save(&id, DraftKind::Interviewer, fields)
-        .await
-        .unwrap();
-    assert_eq!(saved.state, SyncState::LocalOnly);
-    println!("SAVED");
-    tokio::time::sleep(Duration::from_secs(120)).await;
+/// The `draft_writer` example (built by `cargo test` with the other examples), beside this
+/// test binary's directory: target/<profile>/examples/.
+fn draft_writer() -> std::path::PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let path = exe
+        .parent()
+        .and_then(Path::parent)
+        .unwrap()
+        .join("examples/draft_writer");
+    assert!(
+        path.is_file(),
+        "{} missing: build it with `cargo build -p viva-core --examples`",
+        path.display()
+    );
+    path
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -161,13 +142,7 @@ async fn offline_draft_survives_sigkill_and_syncs_on_return() {
     // The server goes away; the app (a separate process) writes a draft and is killed.
     server.stop();
     let text = "Strong on idempotency; asked about retries unprompted (zebra-7731)";
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "drafts::child_process_writes_a_draft",
-            "--exact",
-            "--ignored",
-            "--nocapture",
-        ])
+    let mut child = Command::new(draft_writer())
         .env("VIVA_CHILD_KEYRING", secrets.service())
         .env("VIVA_CHILD_DATA", data.path())
         .env("VIVA_CHILD_INTERVIEW", &interview.0)
