@@ -39,41 +39,6 @@ fn assert_error(status: u16, body: &Value, expected: u16) {
     assert!(body["error"].is_string(), "{body}");
 }
 
-async fn demo_application(hr: &Api) -> String {
-    let (s, apps) = hr.get("/api/applications/").await;
-    assert_eq!(s, 200, "{apps}");
-    let app = apps
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["candidatePhone"] == PHONE)
-        .unwrap_or_else(|| panic!("the demo application in {apps}"));
-    app["id"].as_str().unwrap().to_owned()
-}
-
-/// The interviewer's bot: the staff member's token for the room, from the token API.
-async fn interviewer_bot(hr: &Api, room: &str) -> Bot {
-    let (s, t) = hr.post("/api/livekit/token", json!({"roomId": room})).await;
-    assert_eq!(s, 200, "{t}");
-    let (_, info) = hr.get("/api/livekit/connection-info").await;
-    Bot::spawn(
-        "interviewer",
-        &args(&[
-            "--url",
-            info["serverUrl"].as_str().unwrap(),
-            "--token",
-            t["token"].as_str().unwrap(),
-            "--publish",
-            "audio,video",
-            "--video-size",
-            "320x180",
-            "--video-color",
-            "0,0,255",
-        ]),
-        &[],
-    )
-}
-
 fn candidate_bot(server: &VivaServer, code: &str, phone: &str, extra: &[&str]) -> Bot {
     let mut a = args(&[
         "--server",
@@ -114,7 +79,7 @@ async fn a_candidate_joins_with_a_code_and_ends_the_interview() {
     let server = VivaServer::start(Some(&lk));
     let base = server.url();
     let hr = Api::login(&base, "hr", "viva-hr-staff").await;
-    let application = demo_application(&hr).await;
+    let application = hr.application_with_phone(PHONE).await;
     let code = create_room(&hr, &application, 600).await;
     let room = format!("interview_{code}");
 
@@ -161,7 +126,7 @@ async fn a_candidate_joins_with_a_code_and_ends_the_interview() {
     assert_eq!(wrong.wait_exit(T), Some(1));
 
     // The interviewer (the staff member who created the code) and the candidate meet.
-    let mut intv = interviewer_bot(&hr, &room).await;
+    let mut intv = hr.staff_bot(&room).await;
     let intv_identity = intv.wait_event("connected", T)["identity"]
         .as_str()
         .unwrap()
@@ -232,10 +197,10 @@ async fn the_server_ends_a_room_at_its_maximum_duration() {
     let lk = LiveKitServer::start();
     let server = VivaServer::start(Some(&lk));
     let hr = Api::login(&server.url(), "hr", "viva-hr-staff").await;
-    let application = demo_application(&hr).await;
+    let application = hr.application_with_phone(PHONE).await;
     let code = create_room(&hr, &application, 10).await;
 
-    let mut intv = interviewer_bot(&hr, &format!("interview_{code}")).await;
+    let mut intv = hr.staff_bot(&format!("interview_{code}")).await;
     intv.wait_event("connected", T);
     let mut cand = candidate_bot(&server, &code, PHONE, &[]);
     cand.wait_event("connected", T);
@@ -276,7 +241,7 @@ async fn a_one_time_password_opens_the_password_room_once() {
     let lk = LiveKitServer::start();
     let server = VivaServer::start(Some(&lk));
     let hr = Api::login(&server.url(), "hr", "viva-hr-staff").await;
-    let application = demo_application(&hr).await;
+    let application = hr.application_with_phone(PHONE).await;
     let (s, created) = hr
         .post(
             "/graphql",
@@ -298,7 +263,7 @@ async fn a_one_time_password_opens_the_password_room_once() {
     let pin = viva_testkit::viva_server::password_in(body);
     assert!(body.contains(&format!("Room: {room}")), "{body}");
 
-    let mut intv = interviewer_bot(&hr, &room).await;
+    let mut intv = hr.staff_bot(&room).await;
     let intv_identity = intv.wait_event("connected", T)["identity"]
         .as_str()
         .unwrap()

@@ -6,7 +6,7 @@
 use serde_json::{json, Value};
 use viva_testkit::api::Api;
 use viva_testkit::viva_server::password_in;
-use viva_testkit::{AppSession, Bot};
+use viva_testkit::AppSession;
 
 use crate::{app_binary, tile_rgb, Stage, KEYRING, T};
 
@@ -17,44 +17,8 @@ const PHONE: &str = "+971509876543";
 async fn staff_stage() -> (Stage, Api, String) {
     let stage = Stage::new().await;
     let hr = Api::login(&stage.server.url(), "hr", "viva-hr-staff").await;
-    let application = demo_application(&hr).await;
+    let application = hr.application_with_phone(PHONE).await;
     (stage, hr, application)
-}
-
-async fn demo_application(hr: &Api) -> String {
-    let (s, apps) = hr.get("/api/applications/").await;
-    assert_eq!(s, 200, "{apps}");
-    apps.as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["candidatePhone"] == PHONE)
-        .unwrap_or_else(|| panic!("the demo application in {apps}"))["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
-/// The interviewer's bot in `room`, publishing blue video, with the staff member's token.
-async fn interviewer_bot(hr: &Api, room: &str) -> Bot {
-    let (s, t) = hr.post("/api/livekit/token", json!({"roomId": room})).await;
-    assert_eq!(s, 200, "{t}");
-    let (_, info) = hr.get("/api/livekit/connection-info").await;
-    let args: Vec<String> = [
-        "--url",
-        info["serverUrl"].as_str().unwrap(),
-        "--token",
-        t["token"].as_str().unwrap(),
-        "--publish",
-        "audio,video",
-        "--video-size",
-        "320x180",
-        "--video-color",
-        "0,0,255",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    Bot::spawn("interviewer", &args, &[])
 }
 
 async fn set_server(app: &AppSession, url: &str) {
@@ -100,7 +64,7 @@ async fn a_candidate_joins_from_a_link_with_their_phone_and_finishes() {
         .unwrap_or_else(|| format!("viva://join/{code}"));
     assert_eq!(link, format!("viva://join/{code}"));
     let room = created["roomName"].as_str().unwrap().to_owned();
-    let mut interviewer = interviewer_bot(&hr, &room).await;
+    let mut interviewer = hr.staff_bot(&room).await;
     let interviewer_id = interviewer.wait_event("connected", T)["identity"]
         .as_str()
         .unwrap()
@@ -194,7 +158,7 @@ async fn a_candidate_joins_with_the_password_sent_to_them() {
         .unwrap_or_else(|| panic!("{created}"))
         .to_owned();
     let pin = password_in(stage.server.outbox()[0]["body"].as_str().unwrap());
-    let mut interviewer = interviewer_bot(&hr, &room).await;
+    let mut interviewer = hr.staff_bot(&room).await;
     let interviewer_id = interviewer.wait_event("connected", T)["identity"]
         .as_str()
         .unwrap()

@@ -33,6 +33,13 @@ fn app_pids(home: &Path) -> Vec<i32> {
     pids
 }
 
+/// Opens the interview's feedback form from the list.
+async fn open_feedback(app: &viva_testkit::AppSession, interview: &str) {
+    let button = format!("[data-interview-id='{interview}'] [data-testid=feedback-button]");
+    app.click(&app.wait(&button, T).await).await;
+    app.wait("[data-testid=feedback-form]", T).await;
+}
+
 /// The demo interviewer on the server, as a second client of the same account.
 async fn interviewer(base: &str) -> viva_testkit::api::Api {
     viva_testkit::api::Api::login(base, "interviewer", "viva-interviewer").await
@@ -57,23 +64,8 @@ async fn offline_feedback_survives_sigkill_and_syncs_when_the_server_returns() {
     let app = stage.open_app().await;
     sign_in(&app, &base, "interviewer", "viva-interviewer").await;
 
-    let row = app
-        .wait_js(
-            "the Backend Engineer Interview row",
-            "const r = [...document.querySelectorAll('[data-testid=interview-row]')].find(r => r.textContent.includes('Backend Engineer Interview')); return r ? r.dataset.interviewId : null;",
-            T,
-        )
-        .await;
-    let interview = row.as_str().unwrap().to_owned();
-    app.click(
-        &app.wait(
-            &format!("[data-interview-id='{interview}'] [data-testid=feedback-button]"),
-            T,
-        )
-        .await,
-    )
-    .await;
-    app.wait("[data-testid=feedback-form]", T).await;
+    let interview = crate::interview_row(&app, "Backend Engineer Interview").await;
+    open_feedback(&app, &interview).await;
 
     // Required fields are enforced before anything is sent.
     app.click(&app.wait("[data-testid=feedback-submit]", T).await)
@@ -187,15 +179,7 @@ async fn a_draft_changed_on_two_devices_shows_a_conflict_and_keeps_the_chosen_va
     let app = stage.open_app().await;
     sign_in(&app, &base, "interviewer", "viva-interviewer").await;
     let interview = crate::interview_row(&app, "Backend Engineer Interview").await;
-    app.click(
-        &app.wait(
-            &format!("[data-interview-id='{interview}'] [data-testid=feedback-button]"),
-            T,
-        )
-        .await,
-    )
-    .await;
-    app.wait("[data-testid=feedback-form]", T).await;
+    open_feedback(&app, &interview).await;
 
     // This device writes and syncs version 1.
     app.click(&app.wait("[data-testid=rating-coding-3]", T).await)
@@ -276,15 +260,7 @@ async fn signing_out_with_unsynced_feedback_warns_and_keeps_it_for_next_time() {
     let app = stage.open_app().await;
     sign_in(&app, &base, "interviewer", "viva-interviewer").await;
     let interview = crate::interview_row(&app, "Backend Engineer Interview").await;
-    app.click(
-        &app.wait(
-            &format!("[data-interview-id='{interview}'] [data-testid=feedback-button]"),
-            T,
-        )
-        .await,
-    )
-    .await;
-    app.wait("[data-testid=feedback-form]", T).await;
+    open_feedback(&app, &interview).await;
 
     // Written while the server is away: it cannot sync.
     stage.server.stop();
@@ -330,14 +306,7 @@ async fn a_candidate_rates_the_interview_experience() {
     let app = stage.open_app().await;
     sign_in(&app, &base, "candidate", "viva-candidate").await;
     let interview = crate::interview_row(&app, "Backend Engineer Interview").await;
-    app.click(
-        &app.wait(
-            &format!("[data-interview-id='{interview}'] [data-testid=feedback-button]"),
-            T,
-        )
-        .await,
-    )
-    .await;
+    open_feedback(&app, &interview).await;
     app.wait("[data-testid=feedback-form][data-kind=candidate]", T)
         .await;
     assert!(

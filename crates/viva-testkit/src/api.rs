@@ -62,6 +62,46 @@ impl Api {
         (res.status().as_u16(), res.json().await.unwrap())
     }
 
+    /// The id of the (demo) application whose candidate has this phone (staff only).
+    pub async fn application_with_phone(&self, phone: &str) -> String {
+        let (s, apps) = self.get("/api/applications/").await;
+        assert_eq!(s, 200, "{apps}");
+        apps.as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["candidatePhone"] == phone)
+            .unwrap_or_else(|| panic!("an application for {phone} in {apps}"))["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// A staff member's `viva-bot` in `room` (token from the LiveKit token API), publishing
+    /// a tone and blue 320x180 video.
+    pub async fn staff_bot(&self, room: &str) -> crate::Bot {
+        let (s, t) = self
+            .post("/api/livekit/token", serde_json::json!({"roomId": room}))
+            .await;
+        assert_eq!(s, 200, "{t}");
+        let (_, info) = self.get("/api/livekit/connection-info").await;
+        let args: Vec<String> = [
+            "--url",
+            info["serverUrl"].as_str().unwrap(),
+            "--token",
+            t["token"].as_str().unwrap(),
+            "--publish",
+            "audio,video",
+            "--video-size",
+            "320x180",
+            "--video-color",
+            "0,0,255",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        crate::Bot::spawn("interviewer", &args, &[])
+    }
+
     /// The id of the demo interview with this topic.
     pub async fn interview_id(&self, topic: &str) -> String {
         let (_, list) = self.get("/api/interviews/").await;
