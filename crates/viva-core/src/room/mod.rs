@@ -15,6 +15,10 @@ use viva_media::{
     VideoStream,
 };
 
+mod frame_gate;
+
+pub use frame_gate::{FrameGates, Offer, IN_FLIGHT};
+
 use crate::actions::{self, MediaKind};
 use crate::entry::{Entry, Ticket};
 use crate::error::{CoreError, ErrorCode};
@@ -104,21 +108,13 @@ struct Mic {
     publication: LocalTrackPublication,
 }
 
-/// Latest-frame-only delivery: one frame in flight per track; frames that arrive while the
-/// UI is still drawing replace each other, so nothing piles up.
-#[derive(Default)]
-struct FrameGate {
-    ready: bool,
-    pending: Option<Arc<VideoFrame>>,
-}
-
 struct Inner {
     entry: Entry,
     sink: Arc<dyn RoomSink>,
     ticket: Mutex<Ticket>,
     room: Mutex<Option<Room>>,
     mic: Mutex<Option<Mic>>,
-    gates: Mutex<HashMap<String, FrameGate>>,
+    gates: FrameGates,
     /// LiveKit's latest token for this participant (TokenRefreshed).
     latest_token: Mutex<String>,
     /// Set by `leave`: whatever disconnect follows is the user leaving, never a reason to
@@ -169,7 +165,7 @@ impl RoomController {
             ticket: Mutex::new(ticket),
             room: Mutex::new(None),
             mic: Mutex::new(None),
-            gates: Mutex::new(HashMap::new()),
+            gates: FrameGates::default(),
             tasks: Mutex::new(Vec::new()),
         }));
         controller.attach(room, events).await;
@@ -309,13 +305,7 @@ impl RoomController {
                 return;
             }
         };
-        lock(&inner.gates).insert(
-            id.clone(),
-            FrameGate {
-                ready: true,
-                pending: None,
-            },
-        );
+        inner.gates.open(&id);
         inner.sink.update(RoomUpdate::VideoTrack {
             identity,
             track: id.clone(),
@@ -323,21 +313,10 @@ impl RoomController {
         let me = self.clone();
         let task = tokio::spawn(async move {
             while let Some(frame) = stream.next().await {
-                let send = {
-                    let mut gates = lock(&me.0.gates);
-                    let Some(gate) = gates.get_mut(&id) else {
-                        return;
-                    };
-                    if gate.ready {
-                        gate.ready = false;
-                        true
-                    } else {
-                        gate.pending = Some(frame.clone());
-                        false
-                    }
-                };
-                if send {
-                    me.0.sink.frame(&id, frame);
+                match me.0.gates.offer(&id, frame) {
+                    Offer::Send(frame) => me.0.sink.frame(&id, frame),
+                    Offer::Held => {}
+                    Offer::Closed => return,
                 }
             }
         });
@@ -346,20 +325,7 @@ impl RoomController {
 
     /// The UI drew the last frame of `track`: send the newest one if it is waiting.
     pub fn frame_ack(&self, track: &str) {
-        let next = {
-            let mut gates = lock(&self.0.gates);
-            let Some(gate) = gates.get_mut(track) else {
-                return;
-            };
-            match gate.pending.take() {
-                Some(f) => Some(f),
-                None => {
-                    gate.ready = true;
-                    None
-                }
-            }
-        };
-        if let Some(frame) = next {
+        if let Some(frame) = self.0.gates.ack(track) {
             self.0.sink.frame(track, frame);
         }
     }
@@ -390,7 +356,7 @@ impl RoomController {
                 RoomEvent::TrackUnsubscribed {
                     participant_identity,
                     track_sid,
-                } if lock(&inner.gates).remove(&track_sid).is_some() => {
+                } if inner.gates.close(&track_sid) => {
                     inner.sink.update(RoomUpdate::VideoTrackEnded {
                         identity: participant_identity,
                         track: track_sid,
@@ -529,7 +495,7 @@ impl RoomController {
     }
 
     fn clear_media(&self) {
-        lock(&self.0.gates).clear();
+        self.0.gates.clear();
         *lock(&self.0.mic) = None;
         lock(&self.0.room).take();
     }
