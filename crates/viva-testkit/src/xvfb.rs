@@ -63,6 +63,33 @@ impl Xvfb {
         self.service.pid()
     }
 
+    /// Shows a window of one colour, `width` x `height`, at the top left of this display
+    /// (GStreamer's `ximagesink` drawing a solid test pattern), until the guard drops.
+    pub fn solid_window(&self, rgb: [u8; 3], width: u32, height: u32) -> Service {
+        let argb = 0xff00_0000u32 | (rgb[0] as u32) << 16 | (rgb[1] as u32) << 8 | rgb[2] as u32;
+        let mut cmd = Command::new("gst-launch-1.0");
+        cmd.env("DISPLAY", &self.display).args([
+            "-q",
+            "videotestsrc",
+            "pattern=solid-color",
+            &format!("foreground-color={argb}"),
+            "!",
+            &format!("video/x-raw,width={width},height={height},framerate=5/1"),
+            "!",
+            "ximagesink",
+            "sync=false",
+        ]);
+        let log = self
+            ._dir
+            .path()
+            .join(format!("solid-window-{argb:08x}.log"));
+        let mut service = Service::spawn("solid window", cmd, &log, libc::SIGTERM);
+        // The window is mapped and painted within a frame or two of the pipeline starting.
+        std::thread::sleep(Duration::from_millis(800));
+        service.assert_running();
+        service
+    }
+
     /// Saves a PNG of the whole screen with ImageMagick's `import`, always 8-bit RGB (an
     /// all-black screen would otherwise come out as greyscale).
     pub fn screenshot(&self, path: &Path) {
