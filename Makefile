@@ -1,5 +1,5 @@
 # The two commands. Both set everything up first (scripts/bootstrap) and are idempotent.
-.PHONY: run test bootstrap fmt lint bindings bundle bench bench-app
+.PHONY: run test bootstrap fmt lint bindings bundle bench bench-app bench-capture
 
 run:
 	@scripts/run
@@ -30,3 +30,6 @@ bench: bootstrap
 
 bench-app: bootstrap
 	@scripts/bench-app
+
+bench-capture: bootstrap
+	@scripts/bench-capture

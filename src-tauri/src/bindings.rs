@@ -5,7 +5,7 @@
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, collect_events, Builder};
 
-use crate::commands::{app, audio, auth, candidate, feedback, interviews, room};
+use crate::commands::{app, audio, auth, camera, candidate, feedback, interviews, room};
 use crate::frames::{JoinLinkEvent, RoomUpdateEvent};
 
 pub fn builder() -> Builder<tauri::Wry> {
@@ -23,6 +23,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             room::room_frame_ack,
             room::room_set_microphone,
             room::room_set_camera,
+            room::room_share_screen,
             room::room_mute_participant,
             room::room_eject,
             room::room_end,
@@ -41,6 +42,11 @@ pub fn builder() -> Builder<tauri::Wry> {
             feedback::drafts_unsynced,
             audio::audio_meter_start,
             audio::audio_meter_stop,
+            camera::camera_list,
+            camera::camera_choose,
+            camera::camera_preview_start,
+            camera::camera_preview_stop,
+            camera::screen_list,
         ])
         .events(collect_events![
             RoomUpdateEvent,

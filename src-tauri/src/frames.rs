@@ -50,6 +50,12 @@ impl FrameChannel {
         *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(channel);
     }
 
+    /// A frame sender for producers outside a room (the pre-join preview).
+    pub fn out(&self) -> viva_core::camera::FrameOut {
+        let frames = self.clone();
+        Arc::new(move |track, frame| frames.send(encode_frame(track, &frame)))
+    }
+
     fn send(&self, bytes: Vec<u8>) {
         if let Some(ch) = &*self.0.lock().unwrap_or_else(|e| e.into_inner()) {
             if let Err(e) = ch.send(InvokeResponseBody::Raw(bytes)) {

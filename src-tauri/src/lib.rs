@@ -23,8 +23,8 @@ fn join_link(args: impl IntoIterator<Item = String>) -> Option<String> {
         .find(|a| a.len() <= 2048 && a.to_ascii_lowercase().starts_with("viva:"))
 }
 
-/// `viva --diagnose`: where this installation keeps its resources and whether the media
-/// engine loads from them, as one JSON line; for support and the installer tests. Exit code
+/// `viva --diagnose`: where this installation keeps its resources, whether the media engine
+/// loads from them, and the cameras and screens GStreamer finds, as one JSON line; for support and the installer tests. Exit code
 /// 0 when the engine loaded.
 fn diagnose(package: &tauri::PackageInfo) -> i32 {
     let resources = tauri::utils::platform::resource_dir(package, &tauri::Env::default()).ok();
@@ -36,6 +36,8 @@ fn diagnose(package: &tauri::PackageInfo) -> i32 {
         // Only after a successful init: asking earlier would load it from elsewhere.
         "media_library": engine.is_ok().then(viva_core::media_library).flatten(),
         "error": engine.as_ref().err().map(|e| e.message.clone()),
+        "cameras": viva_core::camera::list().map(|c| c.cameras).map_err(|e| e.message),
+        "screens": viva_core::camera::screens().map_err(|e| e.message),
     });
     println!("{report}");
     i32::from(engine.is_err())

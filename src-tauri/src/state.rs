@@ -16,6 +16,8 @@ pub struct AppState {
     pub resources: Option<PathBuf>,
     /// The pre-join microphone meter, while the pre-join screen shows it.
     pub meter: Mutex<Option<viva_core::audio_meter::Meter>>,
+    /// The pre-join camera preview, while the pre-join screen shows it.
+    pub preview: Mutex<Option<Arc<viva_core::camera::Preview>>>,
     /// The `viva://` link the app was started with, until the UI takes it.
     pub join_link: Mutex<Option<String>>,
 }
@@ -32,6 +34,7 @@ impl AppState {
             frames: FrameChannel::default(),
             resources,
             meter: Mutex::new(None),
+            preview: Mutex::new(None),
             join_link: Mutex::new(join_link),
         }
     }

@@ -58,7 +58,14 @@ fn the_deb_installs_the_app_its_engine_and_the_link_handler() {
         .arg(&deb)
         .args(["Package", "Version", "Depends"]));
     assert!(fields.contains("Version: 0.1.0"), "{fields}");
-    for dep in ["libwebkit2gtk-4.1-0", "libgtk-3-0", "libpulse0"] {
+    // Camera and screen capture run on the system's GStreamer and its base/good plugins.
+    for dep in [
+        "libwebkit2gtk-4.1-0",
+        "libgtk-3-0",
+        "libpulse0",
+        "gstreamer1.0-plugins-base",
+        "gstreamer1.0-plugins-good",
+    ] {
         assert!(fields.contains(dep), "depends on {dep}: {fields}");
     }
 
@@ -95,7 +102,11 @@ fn the_deb_installs_the_app_its_engine_and_the_link_handler() {
 
     // The unpacked app finds its resources beside it and loads the engine from there.
     let report: serde_json::Value = serde_json::from_str(
-        run(Command::new(&app).arg("--diagnose").env("VIVA_LOG", "warn")).trim(),
+        run(Command::new(&app)
+            .arg("--diagnose")
+            .env("VIVA_LOG", "warn")
+            .env("VIVA_FAKE_CAMERA", "ball"))
+        .trim(),
     )
     .expect("--diagnose prints JSON");
     let canonical = lib_dir.canonicalize().unwrap();
@@ -110,6 +121,12 @@ fn the_deb_installs_the_app_its_engine_and_the_link_handler() {
         "{report}"
     );
     assert_eq!(report["media_engine"], "0.13.2", "{report}");
+    // The installed app finds GStreamer and lists cameras (here the fake one).
+    let cameras = report["cameras"]["Ok"].as_array().expect("a camera list");
+    assert!(
+        cameras.iter().any(|c| c["name"] == "Viva test camera"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -128,7 +145,12 @@ fn the_rpm_carries_the_same_app_and_engine() {
         "a desktop entry in {files}"
     );
     let requires = run(Command::new("rpm").args(["-qp", "--requires"]).arg(&rpm));
-    for dep in ["libwebkit2gtk-4.1.so.0", "libgtk-3.so.0", "pulseaudio-libs"] {
+    for dep in [
+        "libwebkit2gtk-4.1.so.0",
+        "libgtk-3.so.0",
+        "pulseaudio-libs",
+        "gstreamer1-plugins-good",
+    ] {
         assert!(requires.contains(dep), "requires {dep}: {requires}");
     }
 }

@@ -8,6 +8,7 @@ mod candidate;
 mod feedback;
 mod interviewer;
 mod session;
+mod video;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -116,8 +117,15 @@ pub async fn open_prejoin(app: &AppSession, interview: &str) {
 /// The centre pixel `[r, g, b]` of the video tile of `identity`, read back through a 2D
 /// canvas once the tile has drawn a few frames.
 pub async fn tile_rgb(app: &AppSession, identity: &str) -> Vec<f64> {
+    let css =
+        format!("[data-testid=tile][data-identity=\"{identity}\"] [data-testid=video-canvas]");
+    canvas_rgb(app, &css).await
+}
+
+/// The centre pixel `[r, g, b]` of the video canvas at `css`, once it drew a few frames.
+pub async fn canvas_rgb(app: &AppSession, css: &str) -> Vec<f64> {
     let script = format!(
-        r#"const c = document.querySelector('[data-testid=tile][data-identity="{identity}"] [data-testid=video-canvas]');
+        r#"const c = document.querySelector('{css}');
 if (!c || !c.width || Number(c.dataset.frames || 0) < 5) return null;
 const probe = document.createElement('canvas');
 probe.width = c.width; probe.height = c.height;
@@ -127,7 +135,7 @@ const d = ctx.getImageData(Math.floor(c.width / 2), Math.floor(c.height / 2), 1,
 return [d[0], d[1], d[2]];"#
     );
     let pixel = app
-        .wait_js(&format!("frames on the tile of {identity}"), &script, T)
+        .wait_js(&format!("frames on the canvas {css}"), &script, T)
         .await;
     pixel
         .as_array()

@@ -283,10 +283,11 @@ impl Capture {
         &self.device
     }
 
-    /// Posts an error as if the device had failed (tests of what callers do then).
-    pub fn simulate_failure(&self, error: gst::ResourceError, message: &str) {
+    /// Fails as an unplugged device does: a read error from the pipeline (fault tests of
+    /// what callers do then).
+    pub fn simulate_unplug(&self) {
         let _ = self.pipeline.post_message(
-            gst::message::Error::builder(error, message)
+            gst::message::Error::builder(gst::ResourceError::Read, "simulated unplug")
                 .src(&self.pipeline)
                 .build(),
         );

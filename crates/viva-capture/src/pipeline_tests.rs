@@ -211,8 +211,8 @@ fn a_device_that_fails_mid_capture_is_reported_once_as_disconnected() {
     )
     .unwrap();
     handler.wait_for(Stream::Preview, 1);
-    capture.simulate_failure(gst::ResourceError::Read, "unplugged");
-    capture.simulate_failure(gst::ResourceError::Read, "unplugged again");
+    capture.simulate_unplug();
+    capture.simulate_unplug();
     let deadline = Instant::now() + Duration::from_secs(5);
     while handler.failures.lock().unwrap().is_empty() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));

@@ -76,6 +76,35 @@ impl From<SecretError> for CoreError {
     }
 }
 
+impl From<viva_capture::CaptureError> for CoreError {
+    fn from(e: viva_capture::CaptureError) -> Self {
+        use viva_capture::CaptureError as C;
+        let code = match &e {
+            C::InvalidArgument(_) => ErrorCode::InvalidInput,
+            C::Unsupported(_) | C::MissingPlugin { .. } | C::Unavailable(_) => {
+                ErrorCode::Unsupported
+            }
+            C::NoCamera | C::NotFound(_) => ErrorCode::NotFound,
+            C::PermissionDenied(_) => ErrorCode::Forbidden,
+            C::Busy(_) | C::Disconnected(_) | C::Failed { .. } => ErrorCode::Media,
+        };
+        let message = match &e {
+            C::Busy(name) => {
+                format!("{name} is in use by another application: close it and try again")
+            }
+            _ => {
+                let text = e.to_string();
+                let mut chars = text.chars();
+                chars
+                    .next()
+                    .map(|c| c.to_uppercase().chain(chars).collect())
+                    .unwrap_or_default()
+            }
+        };
+        CoreError::new(code, message)
+    }
+}
+
 impl From<viva_media::MediaError> for CoreError {
     fn from(e: viva_media::MediaError) -> Self {
         CoreError::new(ErrorCode::Media, e.to_string())

@@ -6,6 +6,7 @@ pub mod api;
 pub mod audio;
 pub mod audio_meter;
 pub mod bot;
+pub mod camera;
 pub mod drafts;
 pub mod entry;
 pub mod error;

@@ -39,6 +39,14 @@ impl Rgb {
         n as f64 / (self.width * self.height).max(1) as f64
     }
 
+    /// The fraction of pixels within `tolerance` of `colour` in every channel (video comes
+    /// through YUV and back, so it is never exact).
+    pub fn share_near(&self, colour: [u8; 3], tolerance: u8) -> f64 {
+        let near = |p: &[u8]| (0..3).all(|c| p[c].abs_diff(colour[c]) <= tolerance);
+        let n = self.pixels.chunks(3).filter(|p| near(p)).count();
+        n as f64 / (self.width * self.height).max(1) as f64
+    }
+
     pub fn distinct_colours(&self) -> usize {
         let mut seen = std::collections::HashSet::new();
         for p in self.pixels.chunks(3) {

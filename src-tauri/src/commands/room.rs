@@ -36,6 +36,9 @@ pub async fn room_join(
 /// Leaves any room we are in and joins the one `entry` leads to.
 pub(crate) async fn enter(app: AppHandle, state: &AppState, entry: Entry) -> CmdResult<()> {
     viva_core::init_media(state.resources.as_deref())?;
+    // The room opens the camera itself; the pre-join preview must let go of it first.
+    let preview = state.preview.lock().await.take();
+    crate::commands::blocking(move || Ok(drop(preview))).await?;
     let mut slot = state.room.lock().await;
     if let Some(old) = slot.take() {
         old.leave().await;
@@ -57,11 +60,14 @@ pub async fn room_leave(state: State<'_, AppState>) -> CmdResult<()> {
     Ok(())
 }
 
-/// The UI drew the last frame of `track`.
+/// The UI drew the last frame of `track` (a room's track or the pre-join preview).
 #[tauri::command]
 #[specta::specta]
 pub async fn room_frame_ack(state: State<'_, AppState>, track: String) -> CmdResult<()> {
-    current(&state).await?.frame_ack(&track);
+    match state.preview.lock().await.clone() {
+        Some(preview) if track == viva_core::camera::PREVIEW_TRACK => preview.frame_ack(&track),
+        _ => current(&state).await?.frame_ack(&track),
+    }
     Ok(())
 }
 
@@ -71,18 +77,21 @@ pub async fn room_set_microphone(state: State<'_, AppState>, enabled: bool) -> C
     current(&state).await?.set_microphone(enabled)
 }
 
-/// Camera capture is not in this build of the media engine; the UI shows a placeholder.
+/// Turns our camera on or off (off: the others see it muted, the device stops).
 #[tauri::command]
 #[specta::specta]
 pub async fn room_set_camera(state: State<'_, AppState>, enabled: bool) -> CmdResult<()> {
-    current(&state).await?;
-    if enabled {
-        return Err(CoreError::new(
-            ErrorCode::Unsupported,
-            "Camera capture is not available in this version of Viva",
-        ));
-    }
-    Ok(())
+    current(&state).await?.set_camera(enabled).await
+}
+
+/// Shares a screen by its id from `screen_list`; null stops sharing.
+#[tauri::command]
+#[specta::specta]
+pub async fn room_share_screen(
+    state: State<'_, AppState>,
+    screen: Option<String>,
+) -> CmdResult<()> {
+    current(&state).await?.share_screen(screen).await
 }
 
 #[tauri::command]

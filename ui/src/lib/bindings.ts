@@ -22,11 +22,13 @@ export const commands = {
 	 */
 	roomJoin: (interviewId: string) => typedError<null, CoreError>(__TAURI_INVOKE("room_join", { interviewId })),
 	roomLeave: () => typedError<null, CoreError>(__TAURI_INVOKE("room_leave")),
-	/**  The UI drew the last frame of `track`. */
+	/**  The UI drew the last frame of `track` (a room's track or the pre-join preview). */
 	roomFrameAck: (track: string) => typedError<null, CoreError>(__TAURI_INVOKE("room_frame_ack", { track })),
 	roomSetMicrophone: (enabled: boolean) => typedError<null, CoreError>(__TAURI_INVOKE("room_set_microphone", { enabled })),
-	/**  Camera capture is not in this build of the media engine; the UI shows a placeholder. */
+	/**  Turns our camera on or off (off: the others see it muted, the device stops). */
 	roomSetCamera: (enabled: boolean) => typedError<null, CoreError>(__TAURI_INVOKE("room_set_camera", { enabled })),
+	/**  Shares a screen by its id from `screen_list`; null stops sharing. */
+	roomShareScreen: (screen: string | null) => typedError<null, CoreError>(__TAURI_INVOKE("room_share_screen", { screen })),
 	roomMuteParticipant: (identity: string, kind: MediaKind, muted: boolean) => typedError<ControlResponse_Serialize, CoreError>(__TAURI_INVOKE("room_mute_participant", { identity, kind, muted })),
 	roomEject: (identity: string) => typedError<ControlResponse_Serialize, CoreError>(__TAURI_INVOKE("room_eject", { identity })),
 	roomEnd: () => typedError<ControlResponse_Serialize, CoreError>(__TAURI_INVOKE("room_end")),
@@ -64,13 +66,26 @@ export const commands = {
 	 */
 	audioMeterStart: (microphone: string | null) => typedError<null, CoreError>(__TAURI_INVOKE("audio_meter_start", { microphone })),
 	audioMeterStop: () => typedError<null, CoreError>(__TAURI_INVOKE("audio_meter_stop")),
+	/**  The cameras connected now, the chosen one, and whether to join with it on. */
+	cameraList: () => typedError<Cameras_Serialize, CoreError>(__TAURI_INVOKE("camera_list")),
+	/**  Picks the camera (null keeps the current one) and whether to join with it on. */
+	cameraChoose: (camera: string | null, enabled: boolean) => typedError<null, CoreError>(__TAURI_INVOKE("camera_choose", { camera, enabled })),
+	/**
+	 *  Starts the chosen camera's preview; frames arrive as track `preview:camera`. Replaces
+	 *  a preview already running.
+	 */
+	cameraPreviewStart: () => typedError<string, CoreError>(__TAURI_INVOKE("camera_preview_start")),
+	/**  Stops the preview (the camera's light goes off). */
+	cameraPreviewStop: () => typedError<null, CoreError>(__TAURI_INVOKE("camera_preview_stop")),
+	/**  The screens that can be shared. */
+	screenList: () => typedError<VideoDevice[], CoreError>(__TAURI_INVOKE("screen_list")),
 };
 
 /** Events */
 export const events = {
 	audioLevelEvent: makeEvent<AudioLevelEvent, AudioLevelEvent>("audio-level-event"),
 	joinLinkEvent: makeEvent<JoinLinkEvent_Serialize, JoinLinkEvent_Deserialize>("join-link-event"),
-	roomUpdateEvent: makeEvent<RoomUpdateEvent, RoomUpdateEvent>("room-update-event"),
+	roomUpdateEvent: makeEvent<RoomUpdateEvent_Serialize, RoomUpdateEvent_Deserialize>("room-update-event"),
 };
 
 /* Types */
@@ -132,6 +147,24 @@ export type AudioDevices_Serialize = {
 
 /**  The microphone's level, 0 (silence) to 1 (full scale) on a decibel scale. */
 export type AudioLevelEvent = number | null;
+
+export type Cameras = Cameras_Serialize | Cameras_Deserialize;
+
+export type Cameras_Deserialize = {
+	cameras: VideoDevice[],
+	/**  The chosen camera's id (the first camera when none was chosen); None: no camera. */
+	camera?: string | null,
+	/**  Join with the camera on. */
+	enabled: boolean,
+};
+
+export type Cameras_Serialize = {
+	cameras: VideoDevice[],
+	/**  The chosen camera's id (the first camera when none was chosen); None: no camera. */
+	camera: string | null,
+	/**  Join with the camera on. */
+	enabled: boolean,
+};
 
 export type ControlResponse = ControlResponse_Serialize | ControlResponse_Deserialize;
 
@@ -381,13 +414,41 @@ export type RoomInfo_Serialize = {
 };
 
 /**  What the UI hears about the room. */
-export type RoomUpdate = { type: "joined"; room: string; identity: string; is_interviewer: boolean; interview_id: string; topic: string; duration_minutes: number; scheduled_time: string } | { type: "participant_joined"; identity: string; name: string } | { type: "participant_left"; identity: string } | 
+export type RoomUpdate = RoomUpdate_Serialize | RoomUpdate_Deserialize;
+
+export type RoomUpdateEvent = RoomUpdateEvent_Serialize | RoomUpdateEvent_Deserialize;
+
+export type RoomUpdateEvent_Deserialize = RoomUpdate_Deserialize;
+
+export type RoomUpdateEvent_Serialize = RoomUpdate_Serialize;
+
+/**  What the UI hears about the room. */
+export type RoomUpdate_Deserialize = { type: "joined"; room: string; identity: string; is_interviewer: boolean; interview_id: string; topic: string; duration_minutes: number; scheduled_time: string } | { type: "participant_joined"; identity: string; name: string } | { type: "participant_left"; identity: string } | 
 /**  A remote video track is ready; frames for it arrive with this `track` id. */
-{ type: "video_track"; identity: string; track: string } | { type: "video_track_ended"; identity: string; track: string } | { type: "track_muted"; identity: string; kind: string } | { type: "track_unmuted"; identity: string; kind: string } | { type: "active_speakers"; identities: string[] } | { type: "connection_quality"; identity: string; quality: string } | { type: "reconnecting" } | { type: "reconnected" } | 
+{ type: "video_track"; identity: string; track: string; kind: VideoKind } | { type: "video_track_ended"; identity: string; track: string } | { type: "track_muted"; identity: string; kind: string } | { type: "track_unmuted"; identity: string; kind: string } | { type: "active_speakers"; identities: string[] } | { type: "connection_quality"; identity: string; quality: string } | { type: "reconnecting" } | { type: "reconnected" } | 
+/**
+ *  Our own camera or shared screen is being sent; its preview frames arrive with this
+ *  `track` id.
+ */
+{ type: "local_video"; kind: VideoKind; track: string } | 
+/**  Our own video stopped: turned off (no reason), or the device failed (`reason`). */
+{ type: "local_video_ended"; kind: VideoKind; track: string; reason?: string | null } | 
 /**  A device problem that does not end the call (e.g. no microphone). */
 { type: "device_warning"; message: string } | { type: "ended"; reason: EndReason; detail: string };
 
-export type RoomUpdateEvent = RoomUpdate;
+/**  What the UI hears about the room. */
+export type RoomUpdate_Serialize = { type: "joined"; room: string; identity: string; is_interviewer: boolean; interview_id: string; topic: string; duration_minutes: number; scheduled_time: string } | { type: "participant_joined"; identity: string; name: string } | { type: "participant_left"; identity: string } | 
+/**  A remote video track is ready; frames for it arrive with this `track` id. */
+{ type: "video_track"; identity: string; track: string; kind: VideoKind } | { type: "video_track_ended"; identity: string; track: string } | { type: "track_muted"; identity: string; kind: string } | { type: "track_unmuted"; identity: string; kind: string } | { type: "active_speakers"; identities: string[] } | { type: "connection_quality"; identity: string; quality: string } | { type: "reconnecting" } | { type: "reconnected" } | 
+/**
+ *  Our own camera or shared screen is being sent; its preview frames arrive with this
+ *  `track` id.
+ */
+{ type: "local_video"; kind: VideoKind; track: string } | 
+/**  Our own video stopped: turned off (no reason), or the device failed (`reason`). */
+{ type: "local_video_ended"; kind: VideoKind; track: string; reason: string | null } | 
+/**  A device problem that does not end the call (e.g. no microphone). */
+{ type: "device_warning"; message: string } | { type: "ended"; reason: EndReason; detail: string };
 
 export type SessionInfo = {
 	server_url: string,
@@ -429,6 +490,14 @@ export type UserSummary = {
 	display_name: string,
 	role: string,
 };
+
+export type VideoDevice = {
+	id: string,
+	name: string,
+};
+
+/**  Which of our videos. */
+export type VideoKind = "camera" | "screen_share";
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

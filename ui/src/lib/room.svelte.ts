@@ -7,8 +7,10 @@ export interface Participant {
   name: string;
   audioMuted: boolean;
   videoMuted: boolean;
-  /** The video track whose frames this tile draws. */
+  /** The camera track whose frames this tile draws. */
   track: string | null;
+  /** The screen this participant shares (drawn on the main stage). */
+  screen: string | null;
   /** excellent | good | poor | lost, as the media engine reports it. */
   quality: string | null;
 }
@@ -33,6 +35,13 @@ export interface RoomModel {
   micOn: boolean;
   /** No microphone was found when joining. */
   micMissing: boolean;
+  /** Our camera is being sent; `localCamera` is the track id of its preview frames. */
+  camOn: boolean;
+  localCamera: string | null;
+  /** Why our camera stopped on its own (unplugged, taken by another app). */
+  cameraProblem: string | null;
+  /** The preview track of the screen we share. */
+  localScreen: string | null;
   localQuality: string | null;
   ended: { reason: EndReason; detail: string } | null;
 }
@@ -55,6 +64,10 @@ export function emptyRoom(): RoomModel {
     reconnecting: false,
     micOn: true,
     micMissing: false,
+    camOn: false,
+    localCamera: null,
+    cameraProblem: null,
+    localScreen: null,
     localQuality: null,
     ended: null,
   };
@@ -73,6 +86,7 @@ function ensure(m: RoomModel, identity: string, name?: string): Participant {
       audioMuted: false,
       videoMuted: false,
       track: null,
+      screen: null,
       quality: null,
     });
     // Read back through the array so callers mutate the (possibly proxied) element.
@@ -90,7 +104,13 @@ export function applyUpdate(m: RoomModel, u: RoomUpdate, now = Date.now()): Room
   switch (u.type) {
     case "joined": {
       // A (re)join: the core re-announces everyone and their tracks after this.
-      if (m.participants.some((p) => p.track)) effects.push({ kind: "tracks_reset" });
+      if (m.participants.some((p) => p.track || p.screen) || m.localCamera || m.localScreen) {
+        effects.push({ kind: "tracks_reset" });
+      }
+      // The core announces our own videos again after this, as it publishes them.
+      m.camOn = false;
+      m.localCamera = null;
+      m.localScreen = null;
       m.joined = {
         room: u.room,
         identity: u.identity,
@@ -116,7 +136,7 @@ export function applyUpdate(m: RoomModel, u: RoomUpdate, now = Date.now()): Room
       break;
     case "participant_left": {
       const p = find(m, u.identity);
-      if (p?.track) effects.push({ kind: "track_ended", track: p.track });
+      for (const t of [p?.track, p?.screen]) if (t) effects.push({ kind: "track_ended", track: t });
       m.participants = m.participants.filter((x) => x.identity !== u.identity);
       m.speakers = m.speakers.filter((s) => s !== u.identity);
       break;
@@ -124,17 +144,44 @@ export function applyUpdate(m: RoomModel, u: RoomUpdate, now = Date.now()): Room
     case "video_track": {
       if (isSelf(m, u.identity)) break;
       const p = ensure(m, u.identity);
-      if (p.track && p.track !== u.track) effects.push({ kind: "track_ended", track: p.track });
-      p.track = u.track;
+      const slot = u.kind === "screen_share" ? "screen" : "track";
+      const old = p[slot];
+      if (old && old !== u.track) effects.push({ kind: "track_ended", track: old });
+      p[slot] = u.track;
       effects.push({ kind: "track_started", track: u.track });
       break;
     }
     case "video_track_ended": {
       const p = find(m, u.identity);
       if (p && p.track === u.track) p.track = null;
+      if (p && p.screen === u.track) p.screen = null;
       effects.push({ kind: "track_ended", track: u.track });
       break;
     }
+    case "local_video":
+      if (u.kind === "camera") {
+        m.camOn = true;
+        m.localCamera = u.track;
+        m.cameraProblem = null;
+      } else {
+        m.localScreen = u.track;
+      }
+      effects.push({ kind: "track_started", track: u.track });
+      break;
+    case "local_video_ended":
+      if (u.kind === "camera") {
+        m.camOn = false;
+        m.localCamera = null;
+        m.cameraProblem = u.reason ?? null;
+      } else {
+        m.localScreen = null;
+      }
+      effects.push({ kind: "track_ended", track: u.track });
+      if (u.reason) {
+        const what = u.kind === "camera" ? "Your camera stopped" : "Screen sharing stopped";
+        effects.push({ kind: "warning", message: `${what}: ${u.reason}` });
+      }
+      break;
     case "track_muted":
     case "track_unmuted": {
       const muted = u.type === "track_muted";

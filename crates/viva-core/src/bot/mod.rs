@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use viva_media::{Room, RoomEvent, RoomOptions, TrackKind};
+use viva_media::{Room, RoomEvent, RoomOptions, TrackKind, TrackSource};
 
 use crate::api::ApiClient;
 use crate::server_url::ServerUrl;
@@ -65,8 +65,9 @@ pub struct Args {
     /// The one-time password; prefer VIVA_BOT_OTP (arguments show in `ps`).
     #[arg(long, env = "VIVA_BOT_OTP", hide_env_values = true)]
     pub otp: Option<String>,
-    /// What to publish: audio, video, or both (comma-separated).
-    #[arg(long, value_delimiter = ',', value_parser = ["audio", "video"])]
+    /// What to publish: audio, video (a camera track), screen (a screen-share track), or
+    /// several (comma-separated).
+    #[arg(long, value_delimiter = ',', value_parser = ["audio", "video", "screen"])]
     pub publish: Vec<String>,
     /// Published video size, WIDTHxHEIGHT.
     #[arg(long, default_value = "640x360", value_parser = parse_size)]
@@ -263,6 +264,7 @@ pub async fn run(args: Args) -> i32 {
 
     // Track kinds by sid, for mute events (which carry only the sid).
     let mut kinds: HashMap<String, TrackKind> = HashMap::new();
+    let mut sources: HashMap<String, TrackSource> = HashMap::new();
     for p in room.local_participant().publications() {
         kinds.insert(p.sid().to_owned(), p.track().kind());
     }
@@ -312,18 +314,45 @@ pub async fn run(args: Args) -> i32 {
                 );
             }
             RoomEvent::TrackPublished { publication, .. } => {
-                kinds.insert(publication.sid, publication.kind);
+                kinds.insert(publication.sid.clone(), publication.kind);
+                sources.insert(publication.sid, publication.source);
             }
+            RoomEvent::TrackUnpublished {
+                participant_identity,
+                publication_sid,
+            } => emit(
+                "track_unpublished",
+                serde_json::json!({
+                    "participant": participant_identity,
+                    "sid": publication_sid,
+                    "source": source_name(sources.get(&publication_sid).copied()),
+                }),
+            ),
             RoomEvent::TrackSubscribed {
                 participant_identity,
                 track,
             } => {
                 kinds.insert(track.sid().to_owned(), track.kind());
+                let source = sources.get(track.sid()).copied().or_else(|| {
+                    room.remote_participant(&participant_identity)?
+                        .publications
+                        .into_iter()
+                        .find(|p| p.sid == track.sid())
+                        .map(|p| p.source)
+                });
+                if let Some(source) = source {
+                    sources.insert(track.sid().to_owned(), source);
+                }
                 emit(
                     "track_subscribed",
-                    serde_json::json!({ "participant": participant_identity, "kind": kind_name(track.kind()) }),
+                    serde_json::json!({
+                        "participant": participant_identity,
+                        "kind": kind_name(track.kind()),
+                        "sid": track.sid(),
+                        "source": source_name(source),
+                    }),
                 );
-                if let Some(w) = watch::start(&track) {
+                if let Some(w) = watch::start(&track, source_name(source)) {
                     watchers.push(w);
                 }
             }
@@ -338,6 +367,7 @@ pub async fn run(args: Args) -> i32 {
                 serde_json::json!({
                     "participant": participant_identity,
                     "kind": kind_name(kinds.get(&track_sid).copied().unwrap_or(TrackKind::Unknown)),
+                    "source": source_name(sources.get(&track_sid).copied()),
                 }),
             ),
             RoomEvent::TrackUnmuted {
@@ -348,6 +378,7 @@ pub async fn run(args: Args) -> i32 {
                 serde_json::json!({
                     "participant": participant_identity,
                     "kind": kind_name(kinds.get(&track_sid).copied().unwrap_or(TrackKind::Unknown)),
+                    "source": source_name(sources.get(&track_sid).copied()),
                 }),
             ),
             RoomEvent::Reconnecting => emit("reconnecting", serde_json::json!({})),
@@ -362,6 +393,16 @@ pub async fn run(args: Args) -> i32 {
             }
             _ => {}
         }
+    }
+}
+
+fn source_name(source: Option<TrackSource>) -> &'static str {
+    match source {
+        Some(TrackSource::Camera) => "camera",
+        Some(TrackSource::Microphone) => "microphone",
+        Some(TrackSource::ScreenShare) => "screen_share",
+        Some(TrackSource::ScreenShareAudio) => "screen_share_audio",
+        Some(TrackSource::Unknown) | None => "unknown",
     }
 }
 

@@ -24,29 +24,11 @@ impl Drop for Publishers {
 
 pub async fn start(room: &Room, args: &Args) -> Result<Publishers, MediaError> {
     let mut tasks = Vec::new();
-    if args.publish.iter().any(|p| p == "video") {
-        let (w, h) = args.video_size;
-        let source = VideoSource::new(w, h, VideoSourceOptions::default())?;
-        let track = LocalTrack::video("camera", &source)?;
-        room.local_participant()
-            .publish_track(&track, PublishOptions::camera())
-            .await?;
-        let pattern = VideoPattern::new(w, h, args.video_color, VideoFormat::I420);
-        let period = Duration::from_secs_f64(1.0 / f64::from(args.fps.clamp(1, 60)));
-        tasks.push(tokio::spawn(async move {
-            let _track = track;
-            let mut tick = tokio::time::interval(period);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-            let mut counter = 0u32;
-            loop {
-                tick.tick().await;
-                let frame = pattern.render(FrameStamp::now(counter));
-                if let Err(e) = source.capture_frame(&frame) {
-                    tracing::warn!(error = %e, "video capture failed");
-                }
-                counter = counter.wrapping_add(1);
-            }
-        }));
+    for screen in [false, true] {
+        let flag = if screen { "screen" } else { "video" };
+        if args.publish.iter().any(|p| p == flag) {
+            tasks.push(publish_video(room, args, screen).await?);
+        }
     }
     if args.publish.iter().any(|p| p == "audio") {
         let source = AudioSource::new(48_000, 1, 100)?;
@@ -68,4 +50,45 @@ pub async fn start(room: &Room, args: &Args) -> Result<Publishers, MediaError> {
         }));
     }
     Ok(Publishers(tasks))
+}
+
+/// A camera track, or a screen-share track (`screen`: screencast source, no simulcast).
+async fn publish_video(
+    room: &Room,
+    args: &Args,
+    screen: bool,
+) -> Result<tokio::task::JoinHandle<()>, MediaError> {
+    let (w, h) = args.video_size;
+    let source = VideoSource::new(
+        w,
+        h,
+        VideoSourceOptions {
+            is_screencast: screen,
+        },
+    )?;
+    let (name, options) = if screen {
+        ("screen", PublishOptions::screen_share())
+    } else {
+        ("camera", PublishOptions::camera())
+    };
+    let track = LocalTrack::video(name, &source)?;
+    room.local_participant()
+        .publish_track(&track, options)
+        .await?;
+    let pattern = VideoPattern::new(w, h, args.video_color, VideoFormat::I420);
+    let period = Duration::from_secs_f64(1.0 / f64::from(args.fps.clamp(1, 60)));
+    Ok(tokio::spawn(async move {
+        let _track = track;
+        let mut tick = tokio::time::interval(period);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        let mut counter = 0u32;
+        loop {
+            tick.tick().await;
+            let frame = pattern.render(FrameStamp::now(counter));
+            if let Err(e) = source.capture_frame(&frame) {
+                tracing::warn!(error = %e, "video capture failed");
+            }
+            counter = counter.wrapping_add(1);
+        }
+    }))
 }

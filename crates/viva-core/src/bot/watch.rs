@@ -17,8 +17,10 @@ impl Drop for Watcher {
     }
 }
 
-pub fn start(track: &RemoteTrack) -> Option<Watcher> {
+/// `source` is what the publisher said the track carries (`camera`, `screen_share`, ...).
+pub fn start(track: &RemoteTrack, source: &'static str) -> Option<Watcher> {
     let participant = track.participant_identity().to_owned();
+    let sid = track.sid().to_owned();
     match track.kind() {
         TrackKind::Video => {
             let mut stream = match VideoStream::new(track, VideoFormat::Rgba) {
@@ -33,6 +35,7 @@ pub fn start(track: &RemoteTrack) -> Option<Watcher> {
             };
             Some(Watcher(tokio::spawn(async move {
                 let mut frames = 0u64;
+                let mut last = (0u64, tokio::time::Instant::now());
                 let mut tick = tokio::time::interval(Duration::from_secs(1));
                 tick.tick().await;
                 loop {
@@ -42,11 +45,19 @@ pub fn start(track: &RemoteTrack) -> Option<Watcher> {
                             None => return,
                         },
                         _ = tick.tick() => {
+                            // Frames per second since the last report, as received.
+                            let now = tokio::time::Instant::now();
+                            let fps = (frames - last.0) as f64
+                                / now.duration_since(last.1).as_secs_f64().max(1e-3);
+                            last = (frames, now);
                             if let Some(latest) = stream.latest() {
                                 let [r, g, b] = latest.mean_rgb();
                                 emit("video_stats", serde_json::json!({
                                     "participant": participant,
+                                    "sid": sid,
+                                    "source": source,
                                     "frames": frames,
+                                    "fps": (fps * 10.0).round() / 10.0,
                                     "width": latest.width,
                                     "height": latest.height,
                                     "mean_rgb": [r.round(), g.round(), b.round()],

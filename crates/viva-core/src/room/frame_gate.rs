@@ -127,7 +127,11 @@ mod tests {
         for _ in 0..IN_FLIGHT {
             gates.ack("t");
         }
-        assert_eq!(sent(gates.offer("t", frame(2))), 2, "an acknowledged slot is free");
+        assert_eq!(
+            sent(gates.offer("t", frame(2))),
+            2,
+            "an acknowledged slot is free"
+        );
         assert!(gates.close("t"));
         assert!(!gates.close("t"));
         assert_eq!(gates.offer("t", frame(3)), Offer::Closed);

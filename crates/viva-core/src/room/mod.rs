@@ -7,93 +7,27 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use serde::Serialize;
 use viva_api::rooms::ControlResponse;
 use viva_media::{
     DisconnectReason, LocalTrack, LocalTrackPublication, MicrophoneOptions, PlatformAudio,
-    PublishOptions, Room, RoomEvent, RoomEvents, RoomOptions, TrackKind, VideoFormat, VideoFrame,
-    VideoStream,
+    PublishOptions, Room, RoomEvent, RoomEvents, RoomOptions, TrackKind, TrackSource, VideoFormat,
+    VideoFrame, VideoStream,
 };
 
 mod frame_gate;
+mod video;
 
 pub use frame_gate::{FrameGates, Offer, IN_FLIGHT};
+mod update;
+pub use update::{EndReason, RoomUpdate};
+use video::LocalVideo;
+pub use video::VideoKind;
 
 use crate::actions::{self, MediaKind};
+use crate::camera;
 use crate::entry::{Entry, Ticket};
 use crate::error::{CoreError, ErrorCode};
 use crate::session::Session;
-
-/// What the UI hears about the room.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum RoomUpdate {
-    Joined {
-        room: String,
-        identity: String,
-        is_interviewer: bool,
-        interview_id: String,
-        topic: String,
-        duration_minutes: i32,
-        scheduled_time: String,
-    },
-    ParticipantJoined {
-        identity: String,
-        name: String,
-    },
-    ParticipantLeft {
-        identity: String,
-    },
-    /// A remote video track is ready; frames for it arrive with this `track` id.
-    VideoTrack {
-        identity: String,
-        track: String,
-    },
-    VideoTrackEnded {
-        identity: String,
-        track: String,
-    },
-    TrackMuted {
-        identity: String,
-        kind: String,
-    },
-    TrackUnmuted {
-        identity: String,
-        kind: String,
-    },
-    ActiveSpeakers {
-        identities: Vec<String>,
-    },
-    ConnectionQuality {
-        identity: String,
-        quality: String,
-    },
-    Reconnecting,
-    Reconnected,
-    /// A device problem that does not end the call (e.g. no microphone).
-    DeviceWarning {
-        message: String,
-    },
-    Ended {
-        reason: EndReason,
-        detail: String,
-    },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum EndReason {
-    /// The interviewer ended the interview for everyone.
-    EndedByInterviewer,
-    /// The interviewer removed this participant.
-    Removed,
-    /// The connection could not be restored.
-    ConnectionLost,
-    /// The user left.
-    Left,
-}
 
 /// Where the controller delivers updates and frames. Implemented by the app shell.
 pub trait RoomSink: Send + Sync + 'static {
@@ -114,6 +48,13 @@ struct Inner {
     ticket: Mutex<Ticket>,
     room: Mutex<Option<Room>>,
     mic: Mutex<Option<Mic>>,
+    /// Our camera and shared screen. An async lock: turning them on awaits the device and
+    /// the publish, and two clicks must not race.
+    videos: tokio::sync::Mutex<HashMap<VideoKind, LocalVideo>>,
+    /// The person wants the camera on (kept for rejoins).
+    camera_on: std::sync::atomic::AtomicBool,
+    /// For work that device threads hand back to the async world.
+    runtime: tokio::runtime::Handle,
     gates: FrameGates,
     /// LiveKit's latest token for this participant (TokenRefreshed).
     latest_token: Mutex<String>,
@@ -165,6 +106,9 @@ impl RoomController {
             ticket: Mutex::new(ticket),
             room: Mutex::new(None),
             mic: Mutex::new(None),
+            videos: tokio::sync::Mutex::new(HashMap::new()),
+            camera_on: std::sync::atomic::AtomicBool::new(camera::join_with_camera()),
+            runtime: tokio::runtime::Handle::current(),
             gates: FrameGates::default(),
             tasks: Mutex::new(Vec::new()),
         }));
@@ -268,6 +212,16 @@ impl RoomController {
                     message: format!("No microphone: {e}"),
                 }),
             }
+            if inner.camera_on.load(std::sync::atomic::Ordering::SeqCst) {
+                match self.camera_publish(&room).await {
+                    Ok(()) => {}
+                    // No camera connected: the person joins without video, nothing to say.
+                    Err(e) if e.code == ErrorCode::NotFound => {}
+                    Err(e) => inner.sink.update(RoomUpdate::DeviceWarning {
+                        message: format!("Camera: {}", e.message),
+                    }),
+                }
+            }
             for p in room.remote_participants() {
                 inner.sink.update(RoomUpdate::ParticipantJoined {
                     identity: p.identity.clone(),
@@ -282,7 +236,7 @@ impl RoomController {
                     }
                     if publication.kind == TrackKind::Video && publication.subscribed {
                         if let Some(track) = room.remote_track(&p.identity, &publication.sid) {
-                            self.watch_video(track);
+                            self.watch_video(track, publication.source);
                         }
                     }
                 }
@@ -294,7 +248,7 @@ impl RoomController {
         })
     }
 
-    fn watch_video(&self, track: viva_media::RemoteTrack) {
+    fn watch_video(&self, track: viva_media::RemoteTrack, source: TrackSource) {
         let inner = &self.0;
         let id = track.sid().to_owned();
         let identity = track.participant_identity().to_owned();
@@ -309,6 +263,10 @@ impl RoomController {
         inner.sink.update(RoomUpdate::VideoTrack {
             identity,
             track: id.clone(),
+            kind: match source {
+                TrackSource::ScreenShare => VideoKind::ScreenShare,
+                _ => VideoKind::Camera,
+            },
         });
         let me = self.clone();
         let task = tokio::spawn(async move {
@@ -350,7 +308,8 @@ impl RoomController {
                 RoomEvent::TrackSubscribed { track, .. } => {
                     kinds.insert(track.sid().to_owned(), track.kind());
                     if track.kind() == TrackKind::Video {
-                        self.watch_video(track);
+                        let source = self.source_of(track.participant_identity(), track.sid());
+                        self.watch_video(track, source);
                     }
                 }
                 RoomEvent::TrackUnsubscribed {
@@ -402,16 +361,29 @@ impl RoomController {
         if let Some(k) = kinds.get(sid) {
             return *k;
         }
-        // Our own tracks: the microphone is the only one we publish.
-        match &*lock(&self.0.mic) {
-            Some(m) if m.publication.sid() == sid => TrackKind::Audio,
+        // Our own tracks: the microphone, the camera and a shared screen.
+        if let Some(m) = &*lock(&self.0.mic) {
+            if m.publication.sid() == sid {
+                return TrackKind::Audio;
+            }
+        }
+        match self.0.videos.try_lock() {
+            Ok(videos) if videos.values().any(|v| v.publication.sid() == sid) => TrackKind::Video,
             _ => TrackKind::Unknown,
         }
     }
 
+    /// What a remote track carries (camera or screen), from the room's view of its owner.
+    fn source_of(&self, identity: &str, sid: &str) -> TrackSource {
+        let room = lock(&self.0.room).clone();
+        room.and_then(|r| r.remote_participant(identity))
+            .and_then(|p| p.publications.into_iter().find(|x| x.sid == sid))
+            .map_or(TrackSource::Camera, |p| p.source)
+    }
+
     async fn on_disconnected(&self, reason: DisconnectReason) {
         let inner = &self.0;
-        self.clear_media();
+        self.clear_media().await;
         let end = |reason: EndReason, detail: &str| {
             inner.sink.update(RoomUpdate::Ended {
                 reason,
@@ -494,7 +466,15 @@ impl RoomController {
         Err(last)
     }
 
-    fn clear_media(&self) {
+    async fn clear_media(&self) {
+        // Captures stop first: nothing is sent into sources of a room that is gone.
+        for (kind, _) in self.0.videos.lock().await.drain() {
+            self.0.sink.update(RoomUpdate::LocalVideoEnded {
+                kind,
+                track: kind.local_track().to_owned(),
+                reason: None,
+            });
+        }
         self.0.gates.clear();
         *lock(&self.0.mic) = None;
         lock(&self.0.room).take();

@@ -106,7 +106,9 @@ async fn the_interviewer_sees_the_candidate_and_controls_the_room() {
         })
         .await
     {
-        RoomUpdate::VideoTrack { track, identity } => {
+        RoomUpdate::VideoTrack {
+            track, identity, ..
+        } => {
             assert_eq!(identity, candidate);
             track
         }

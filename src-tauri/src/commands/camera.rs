@@ -1,0 +1,54 @@
+//! Cameras and screens: the pre-join camera choice and preview, and screen listing.
+
+use std::sync::Arc;
+
+use tauri::State;
+use viva_core::camera::{self, Cameras, Preview, VideoDevice};
+
+use crate::commands::blocking;
+use crate::error::CmdResult;
+use crate::state::AppState;
+
+/// The cameras connected now, the chosen one, and whether to join with it on.
+#[tauri::command]
+#[specta::specta]
+pub async fn camera_list() -> CmdResult<Cameras> {
+    blocking(camera::list).await
+}
+
+/// Picks the camera (null keeps the current one) and whether to join with it on.
+#[tauri::command]
+#[specta::specta]
+pub async fn camera_choose(camera: Option<String>, enabled: bool) -> CmdResult<()> {
+    blocking(move || camera::choose(camera.as_deref(), enabled)).await
+}
+
+/// Starts the chosen camera's preview; frames arrive as track `preview:camera`. Replaces
+/// a preview already running.
+#[tauri::command]
+#[specta::specta]
+pub async fn camera_preview_start(state: State<'_, AppState>) -> CmdResult<String> {
+    let out = state.frames.out();
+    let mut slot = state.preview.lock().await;
+    // One preview at a time: the old capture releases the device before the new one opens it.
+    drop(slot.take());
+    let preview = blocking(move || Preview::start(out)).await?;
+    let name = preview.device_name().to_owned();
+    *slot = Some(Arc::new(preview));
+    Ok(name)
+}
+
+/// Stops the preview (the camera's light goes off).
+#[tauri::command]
+#[specta::specta]
+pub async fn camera_preview_stop(state: State<'_, AppState>) -> CmdResult<()> {
+    let preview = state.preview.lock().await.take();
+    blocking(move || Ok(drop(preview))).await
+}
+
+/// The screens that can be shared.
+#[tauri::command]
+#[specta::specta]
+pub async fn screen_list() -> CmdResult<Vec<VideoDevice>> {
+    blocking(camera::screens).await
+}
