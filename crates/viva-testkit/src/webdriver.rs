@@ -51,10 +51,14 @@ impl TauriDriver {
             &dir.path().join("tauri-driver.log"),
             libc::SIGTERM,
         );
-        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
-        service.wait_until(Duration::from_secs(20), "port open", || {
-            process::tcp_open(addr)
-        });
+        // tauri-driver proxies to WebKitWebDriver, which it starts itself: a session asked
+        // for before that one listens is dropped mid-answer (seen on a loaded machine).
+        for p in [port, native_port] {
+            let addr = std::net::SocketAddr::from(([127, 0, 0, 1], p));
+            service.wait_until(Duration::from_secs(20), "port open", || {
+                process::tcp_open(addr)
+            });
+        }
         Self {
             port,
             _service: service,
