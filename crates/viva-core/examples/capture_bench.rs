@@ -228,6 +228,7 @@ async fn main() {
     )
     .await;
     let _ = window.kill();
+    let _ = window.wait();
     drop(viewer);
     let _ = room.disconnect().await;
 }

@@ -43,7 +43,7 @@ pub async fn camera_preview_start(state: State<'_, AppState>) -> CmdResult<Strin
 #[specta::specta]
 pub async fn camera_preview_stop(state: State<'_, AppState>) -> CmdResult<()> {
     let preview = state.preview.lock().await.take();
-    blocking(move || Ok(drop(preview))).await
+    crate::commands::release(preview).await
 }
 
 /// The screens that can be shared.

@@ -21,3 +21,13 @@ pub async fn blocking<T: Send + 'static>(
         )
     })?
 }
+
+/// Drops something holding a device (the camera preview) off the async runtime: closing a
+/// device blocks.
+pub async fn release<T: Send + 'static>(held: T) -> Result<(), viva_core::CoreError> {
+    blocking(move || {
+        drop(held);
+        Ok(())
+    })
+    .await
+}

@@ -38,7 +38,7 @@ pub(crate) async fn enter(app: AppHandle, state: &AppState, entry: Entry) -> Cmd
     viva_core::init_media(state.resources.as_deref())?;
     // The room opens the camera itself; the pre-join preview must let go of it first.
     let preview = state.preview.lock().await.take();
-    crate::commands::blocking(move || Ok(drop(preview))).await?;
+    crate::commands::release(preview).await?;
     let mut slot = state.room.lock().await;
     if let Some(old) = slot.take() {
         old.leave().await;
