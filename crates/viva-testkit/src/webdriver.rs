@@ -72,6 +72,8 @@ pub struct AppSession {
     base: String,
     http: reqwest::Client,
     pub screenshots: PathBuf,
+    /// The app binary, to see when its process is gone.
+    app: PathBuf,
 }
 
 #[derive(Debug, Clone)]
@@ -93,6 +95,8 @@ impl AppSession {
         let res: Value = http
             .post(format!("{url}/session"))
             .json(&body)
+            // An app that never comes up must fail the test, not hang the suite.
+            .timeout(Duration::from_secs(120))
             .send()
             .await
             .expect("new WebDriver session")
@@ -107,6 +111,7 @@ impl AppSession {
             base: format!("{url}/session/{id}"),
             http,
             screenshots: crate::cache::artifacts_dir(),
+            app: app.canonicalize().unwrap_or_else(|_| app.to_path_buf()),
         }
     }
 
@@ -268,8 +273,24 @@ impl AppSession {
         path
     }
 
-    /// Ends the session: the app quits.
+    /// Ends the session and waits until the app has quit: an app started while the last one
+    /// is still exiting finds it on the session bus (single instance) and exits at once,
+    /// and its WebDriver session would never start.
     pub async fn close(self) {
         let _ = self.http.delete(&self.base).send().await;
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        while app_running(&self.app) && std::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
+}
+
+/// Whether a process of this binary runs (read from /proc: the session does not say).
+fn app_running(app: &Path) -> bool {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return false;
+    };
+    dir.flatten()
+        .filter_map(|e| std::fs::read_link(e.path().join("exe")).ok())
+        .any(|exe| exe == app)
 }
