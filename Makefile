@@ -1,5 +1,5 @@
 # The two commands. Both set everything up first (scripts/bootstrap) and are idempotent.
-.PHONY: run test bootstrap fmt lint bindings bundle bench bench-app bench-capture
+.PHONY: run test bootstrap fmt lint bindings bundle bench bench-app bench-capture bench-browser
 
 run:
 	@scripts/run
@@ -33,3 +33,7 @@ bench-app: bootstrap
 
 bench-capture: bootstrap
 	@scripts/bench-capture
+
+# The browser reference for bench-app (Chromium on livekit-client, same publishers and cases).
+bench-browser: bootstrap
+	@scripts/bench-browser

@@ -4,84 +4,59 @@
 //! against the real stack; `make bench-app` (needs the D-Bus/keyring session `make test`
 //! sets up, which scripts/bench-app provides).
 
+#[path = "bench/util.rs"]
+mod bench_util;
+
 use std::time::{Duration, Instant};
+
+use bench_util::{cpu_s, print_thread_breakdown, pss_mb, thread_cpu, tree_of_exe};
 
 use livekit_api::access_token::{AccessToken, VideoGrants};
 use viva_testkit::{workspace_bin, AppSession, Bot, LiveKitServer, TauriDriver, VivaServer, Xvfb};
 
 const T: Duration = Duration::from_secs(30);
 
-/// PIDs of the app and every process below it (WebKit's web and network processes).
 fn app_tree() -> Vec<u32> {
-    let app = workspace_bin("viva");
-    let mut pids = Vec::new();
-    let all: Vec<(u32, u32, String)> = std::fs::read_dir("/proc")
-        .unwrap()
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
-        .filter_map(|pid| {
-            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-            let ppid = stat
-                .rsplit(')')
-                .next()?
-                .split_whitespace()
-                .nth(1)?
-                .parse()
-                .ok()?;
-            let exe = std::fs::read_link(format!("/proc/{pid}/exe"))
-                .ok()?
-                .display()
-                .to_string();
-            Some((pid, ppid, exe))
-        })
+    tree_of_exe(workspace_bin("viva").to_str().unwrap())
+}
+
+/// What the UI counted so far, summed over the video tiles: frames drawn, frames the engine
+/// decoded (as the newest frame's header says), and the frame path's own timings.
+#[derive(Default)]
+struct Sample {
+    drawn: f64,
+    decoded: f64,
+    stats: serde_json::Value,
+}
+
+async fn sample(app: &AppSession) -> Sample {
+    let v = app
+        .js(
+            "const c=[...document.querySelectorAll('[data-testid=video-canvas]')];\
+             return {drawn: c.reduce((n, x) => n + Number(x.dataset.frames || 0), 0),\
+             decoded: c.reduce((n, x) => n + Number(x.dataset.decoded || 0), 0),\
+             stats: window.__vivaFrameStats ? {...window.__vivaFrameStats} : null};",
+            serde_json::json!([]),
+        )
+        .await;
+    Sample {
+        drawn: v["drawn"].as_f64().unwrap_or(0.0),
+        decoded: v["decoded"].as_f64().unwrap_or(0.0),
+        stats: v["stats"].clone(),
+    }
+}
+
+/// Per-frame averages of the UI's frame-path timings between two samples.
+fn stage_line(a: &serde_json::Value, b: &serde_json::Value) -> String {
+    let d = |k: &str| b[k].as_f64().unwrap_or(0.0) - a[k].as_f64().unwrap_or(0.0);
+    let n = d("received").max(1.0);
+    let keys = b.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
+    let parts: Vec<String> = keys
+        .iter()
+        .filter(|k| k.ends_with("Ms"))
+        .map(|k| format!("{k} {:.2}", d(k) / n))
         .collect();
-    for (pid, _, exe) in &all {
-        if exe.starts_with(app.to_str().unwrap()) {
-            pids.push(*pid);
-        }
-    }
-    let mut i = 0;
-    while i < pids.len() {
-        let parent = pids[i];
-        for (pid, ppid, _) in &all {
-            if *ppid == parent && !pids.contains(pid) {
-                pids.push(*pid);
-            }
-        }
-        i += 1;
-    }
-    pids
-}
-
-fn pss_mb(pids: &[u32]) -> f64 {
-    pids.iter()
-        .filter_map(|p| std::fs::read_to_string(format!("/proc/{p}/smaps_rollup")).ok())
-        .filter_map(|t| t.lines().find(|l| l.starts_with("Pss:")).map(str::to_owned))
-        .filter_map(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        .sum::<f64>()
-        / 1024.0
-}
-
-/// CPU seconds (user + system) used so far by `pids`.
-fn cpu_s(pids: &[u32]) -> f64 {
-    let tick = 100.0; // USER_HZ on Linux
-    pids.iter()
-        .filter_map(|p| std::fs::read_to_string(format!("/proc/{p}/stat")).ok())
-        .filter_map(|s| {
-            let f: Vec<&str> = s.rsplit(')').next()?.split_whitespace().collect();
-            Some((f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?) / tick)
-        })
-        .sum()
-}
-
-async fn frames_drawn(app: &AppSession) -> f64 {
-    app.js(
-        "return [...document.querySelectorAll('[data-testid=video-canvas]')].reduce((n, c) => n + Number(c.dataset.frames || 0), 0);",
-        serde_json::json!([]),
-    )
-    .await
-    .as_f64()
-    .unwrap_or(0.0)
+    format!("received {:.0}, per frame (ms): {}", d("received"), parts.join(", "))
 }
 
 fn token(lk: &LiveKitServer, room: &str, identity: &str) -> String {
@@ -152,7 +127,7 @@ async fn main() {
     app.wait("[data-testid=room]", T).await;
     let room = format!("interview-{id}");
 
-    println!("streams  size       drawn fps  app CPU (% of one core, all processes)");
+    println!("streams  size       drawn fps  drawn/decoded  CPU (% of one core, all processes)  PSS");
     for (w, h) in [(640, 360), (1280, 720)] {
         for streams in [1, 2] {
             let mut bots = Vec::new();
@@ -176,19 +151,32 @@ async fn main() {
             }
             app.wait_js("all tiles drawing", &format!(
                 "const c=[...document.querySelectorAll('[data-testid=video-canvas]')];return c.length>={streams} && c.every(x=>Number(x.dataset.frames||0)>30);"), T).await;
+            // Let the stream settle (layer switches, first keyframes) before measuring.
+            tokio::time::sleep(Duration::from_secs(2)).await;
             let pids = app_tree();
-            let (f0, c0, t0) = (frames_drawn(&app).await, cpu_s(&pids), Instant::now());
+            let (s0, th0) = (sample(&app).await, thread_cpu(&pids));
+            let (c0, t0) = (cpu_s(&pids), Instant::now());
             tokio::time::sleep(Duration::from_secs(10)).await;
-            let (f1, c1, dt) = (
-                frames_drawn(&app).await,
+            let (s1, th1, c1, dt) = (
+                sample(&app).await,
+                thread_cpu(&pids),
                 cpu_s(&pids),
-                t0.elapsed().as_secs_f64(),
+                t0.elapsed(),
             );
+            let secs = dt.as_secs_f64();
+            let decoded = if s1.decoded > 0.0 {
+                format!("{:.1}%", (s1.drawn - s0.drawn) / (s1.decoded - s0.decoded).max(1.0) * 100.0)
+            } else {
+                "n/a".into()
+            };
             println!(
-                "{streams:>7}  {w}x{h:<5}  {:>9.1}  {:>6.0}%",
-                (f1 - f0) / dt / streams as f64,
-                (c1 - c0) / dt * 100.0
+                "{streams:>7}  {w}x{h:<5}  {:>9.1}  {decoded:>13}  {:>6.0}%  {:>5.0} MB",
+                (s1.drawn - s0.drawn) / secs / streams as f64,
+                (c1 - c0) / secs * 100.0,
+                pss_mb(&pids)
             );
+            print_thread_breakdown(&th0, &th1, dt);
+            println!("         ui: {}", stage_line(&s0.stats, &s1.stats));
             drop(bots);
             app.wait_js(
                 "tiles gone",
