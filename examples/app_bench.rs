@@ -50,13 +50,20 @@ async fn sample(app: &AppSession) -> Sample {
 fn stage_line(a: &serde_json::Value, b: &serde_json::Value) -> String {
     let d = |k: &str| b[k].as_f64().unwrap_or(0.0) - a[k].as_f64().unwrap_or(0.0);
     let n = d("received").max(1.0);
-    let keys = b.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
+    let keys = b
+        .as_object()
+        .map(|o| o.keys().cloned().collect::<Vec<_>>())
+        .unwrap_or_default();
     let parts: Vec<String> = keys
         .iter()
         .filter(|k| k.ends_with("Ms"))
         .map(|k| format!("{k} {:.2}", d(k) / n))
         .collect();
-    format!("received {:.0}, per frame (ms): {}", d("received"), parts.join(", "))
+    format!(
+        "received {:.0}, per frame (ms): {}",
+        d("received"),
+        parts.join(", ")
+    )
 }
 
 fn token(lk: &LiveKitServer, room: &str, identity: &str) -> String {
@@ -127,7 +134,9 @@ async fn main() {
     app.wait("[data-testid=room]", T).await;
     let room = format!("interview-{id}");
 
-    println!("streams  size       drawn fps  drawn/decoded  CPU (% of one core, all processes)  PSS");
+    println!(
+        "streams  size       drawn fps  drawn/decoded  CPU (% of one core, all processes)  PSS"
+    );
     for (w, h) in [(640, 360), (1280, 720)] {
         for streams in [1, 2] {
             let mut bots = Vec::new();
@@ -165,7 +174,10 @@ async fn main() {
             );
             let secs = dt.as_secs_f64();
             let decoded = if s1.decoded > 0.0 {
-                format!("{:.1}%", (s1.drawn - s0.drawn) / (s1.decoded - s0.decoded).max(1.0) * 100.0)
+                format!(
+                    "{:.1}%",
+                    (s1.drawn - s0.drawn) / (s1.decoded - s0.decoded).max(1.0) * 100.0
+                )
             } else {
                 "n/a".into()
             };

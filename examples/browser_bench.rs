@@ -131,9 +131,20 @@ fn main() {
     );
     let mut cmd = Command::new("chromium");
     cmd.env("DISPLAY", &xvfb.display)
-        .args(["--no-sandbox", "--no-first-run", "--no-default-browser-check"])
-        .args(["--ignore-gpu-blocklist", "--window-size=1280,800", "--window-position=0,0"])
-        .args(["--autoplay-policy=no-user-gesture-required", "--password-store=basic"])
+        .args([
+            "--no-sandbox",
+            "--no-first-run",
+            "--no-default-browser-check",
+        ])
+        .args([
+            "--ignore-gpu-blocklist",
+            "--window-size=1280,800",
+            "--window-position=0,0",
+        ])
+        .args([
+            "--autoplay-policy=no-user-gesture-required",
+            "--password-store=basic",
+        ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(format!("--app={url}"));
     let chromium = Service::spawn(
@@ -153,9 +164,17 @@ fn main() {
         )
         .trim()
     );
-    wait_until("the page to connect", || {
-        report.lock().unwrap().get("tracks").is_some()
-    });
+    let deadline = Instant::now() + T;
+    while report.lock().unwrap().get("tracks").is_none() {
+        if Instant::now() > deadline {
+            panic!(
+                "the page did not connect; its last report: {}; Chromium's log:\n{}",
+                report.lock().unwrap(),
+                chromium.log_tail()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
 
     println!("streams  size       presented fps  presented/decoded  CPU (% of one core, all processes)  PSS");
     for (w, h) in [(640, 360), (1280, 720)] {
@@ -194,8 +213,10 @@ fn main() {
                 cpu_s(&pids),
                 t0.elapsed(),
             );
-            let presented: f64 = c1.iter().map(|c| c.0).sum::<f64>() - c0.iter().map(|c| c.0).sum::<f64>();
-            let decoded: f64 = c1.iter().map(|c| c.1).sum::<f64>() - c0.iter().map(|c| c.1).sum::<f64>();
+            let presented: f64 =
+                c1.iter().map(|c| c.0).sum::<f64>() - c0.iter().map(|c| c.0).sum::<f64>();
+            let decoded: f64 =
+                c1.iter().map(|c| c.1).sum::<f64>() - c0.iter().map(|c| c.1).sum::<f64>();
             println!(
                 "{streams:>7}  {w}x{h:<5}  {:>13.1}  {:>16.1}%  {:>6.0}%  {:>5.0} MB",
                 presented / dt.as_secs_f64() / streams as f64,

@@ -33,9 +33,11 @@ fn processes() -> Vec<(u32, u32, String)> {
 /// The processes running `exe` and every process below them.
 pub fn tree_of_exe(exe: &str) -> Vec<u32> {
     let all = processes();
+    // Exactly this executable (a rebuilt one shows as "<path> (deleted)"): a prefix would
+    // also take `viva-bot`, the publishers, for part of `viva`.
     let roots = all
         .iter()
-        .filter(|(_, _, e)| e.starts_with(exe))
+        .filter(|(_, _, e)| e == exe || e.strip_suffix(" (deleted)") == Some(exe))
         .map(|(p, _, _)| *p);
     descendants(&all, roots.collect())
 }
@@ -121,7 +123,12 @@ pub fn print_thread_breakdown(
 ) {
     let mut rows: Vec<(String, f64)> = after
         .iter()
-        .map(|(k, v)| (k.clone(), (v - before.get(k).unwrap_or(&0.0)) / dt.as_secs_f64() * 100.0))
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                (v - before.get(k).unwrap_or(&0.0)) / dt.as_secs_f64() * 100.0,
+            )
+        })
         .filter(|(_, pct)| *pct >= 2.0)
         .collect();
     rows.sort_by(|a, b| b.1.total_cmp(&a.1));

@@ -20,7 +20,6 @@ pub fn builder() -> Builder<tauri::Wry> {
             interviews::rooms_active,
             room::room_join,
             room::room_leave,
-            room::room_frame_ack,
             room::room_set_microphone,
             room::room_set_camera,
             room::room_share_screen,

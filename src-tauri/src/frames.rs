@@ -1,19 +1,32 @@
-//! Room updates to the UI as typed events, and video frames over a raw byte channel.
+//! Room updates to the UI as typed events, and video frames through the `viva-frame` URI
+//! scheme.
 //!
-//! Frame message: `[u8 track-id length][track id][u16 LE width][u16 LE height][I420 planes]`.
-//! The core sends a track's next frame only after the UI acknowledges the previous one
-//! (`room_frame_ack`), so frames never pile up in either process.
+//! The UI pulls: `viva-frame://localhost/<track id>?ack=1` asks for the track's next frame
+//! and acknowledges the one before (`ack=0` on a track's first request). The answer is the
+//! newest frame the core handed over, as soon as there is one, or 204 after `WAIT` so the UI
+//! can check whether it still wants the track. One request per frame: the raw Channel this
+//! replaces cost an eval, a data fetch and a separate acknowledgement per frame
+//! (BENCHMARKS.md, "Video frame path").
+//!
+//! Frame message: `[u8 track-id length][track id][u16 LE width][u16 LE height]
+//! [u32 LE frames decoded so far][f64 LE answer time, ms since the epoch][I420 planes]`.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
-use tauri::ipc::{Channel, InvokeResponseBody};
-use tauri::{AppHandle, State};
+use tauri::http::{Request, Response, StatusCode};
+use tauri::{AppHandle, Manager, Runtime, UriSchemeContext, UriSchemeResponder};
 use tauri_specta::Event;
-use viva_core::VideoFrame;
-use viva_core::{RoomSink, RoomUpdate};
+use viva_core::{Delivery, FrameMailbox, RoomSink, RoomUpdate, Take, VideoFrame};
 
 use crate::state::AppState;
+
+/// The URI scheme the UI fetches frames from.
+pub const SCHEME: &str = "viva-frame";
+/// How long a request waits for a frame before the UI is told to ask again.
+const WAIT: Duration = Duration::from_secs(1);
 
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
 pub struct RoomUpdateEvent(pub RoomUpdate);
@@ -41,65 +54,206 @@ impl From<Result<String, viva_core::CoreError>> for JoinLinkEvent {
     }
 }
 
-/// The UI's frame channel, set by `room_attach_frames`.
+/// Frames handed over by the core until the UI fetches them (latest-frame-only per track,
+/// also for sources that do not pass the core's gate, such as previews).
 #[derive(Default, Clone)]
-pub struct FrameChannel(Arc<Mutex<Option<Channel<InvokeResponseBody>>>>);
+pub struct Frames {
+    mailbox: Arc<FrameMailbox<UriSchemeResponder>>,
+    /// The tile size the UI last reported per track, to ask the core only when it changes.
+    sizes: Arc<Mutex<HashMap<String, (u32, u32)>>>,
+}
 
-impl FrameChannel {
-    fn set(&self, channel: Channel<InvokeResponseBody>) {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(channel);
+impl Frames {
+    /// Hands a frame of `track` to the UI: to a waiting request at once, or kept as the newest.
+    pub fn put(&self, track: &str, frame: Arc<VideoFrame>, decoded: u64) {
+        if let Some((responder, d)) = self.mailbox.put(track, Delivery { frame, decoded }) {
+            responder.respond(frame_response(track, &d));
+        }
     }
 
-    /// A frame sender for producers outside a room (the pre-join preview).
+    /// A frame sender for producers outside a room (the pre-join preview): no decoder,
+    /// so no decoded count (0).
     pub fn out(&self) -> viva_core::camera::FrameOut {
         let frames = self.clone();
-        Arc::new(move |track, frame| frames.send(encode_frame(track, &frame)))
+        Arc::new(move |track, frame| frames.put(track, frame, 0))
     }
 
-    fn send(&self, bytes: Vec<u8>) {
-        if let Some(ch) = &*self.0.lock().unwrap_or_else(|e| e.into_inner()) {
-            if let Err(e) = ch.send(InvokeResponseBody::Raw(bytes)) {
-                tracing::warn!(error = %e, "frame channel closed");
+    /// Answers a request for `track`'s next frame now, or parks it for up to `WAIT`.
+    async fn take(&self, track: &str, responder: UriSchemeResponder) {
+        match self.mailbox.take(track, responder) {
+            Take::Now(responder, d) => responder.respond(frame_response(track, &d)),
+            Take::Parked { id, replaced } => {
+                if let Some(old) = replaced {
+                    old.respond(no_frame());
+                }
+                tokio::time::sleep(WAIT).await;
+                if let Some(responder) = self.mailbox.expire(track, id) {
+                    responder.respond(no_frame());
+                }
             }
         }
     }
+
+    fn sizes(&self) -> std::sync::MutexGuard<'_, HashMap<String, (u32, u32)>> {
+        self.sizes.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Forgets kept frames (the room ended; its track ids do not come back).
+    fn clear(&self) {
+        self.mailbox.clear_frames();
+        self.sizes().clear();
+    }
 }
 
-/// Encodes a frame for the channel.
-pub fn encode_frame(track: &str, frame: &VideoFrame) -> Vec<u8> {
+fn no_frame() -> Response<Vec<u8>> {
+    Response::builder()
+        .status(StatusCode::NO_CONTENT)
+        .body(Vec::new())
+        .expect("static response")
+}
+
+fn frame_response(track: &str, d: &Delivery) -> Response<Vec<u8>> {
+    let sent = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs_f64()
+        * 1000.0;
+    Response::builder()
+        .header("Content-Type", "application/octet-stream")
+        .header("Access-Control-Allow-Origin", "*")
+        .body(encode_frame(track, &d.frame, d.decoded, sent))
+        .expect("static response")
+}
+
+/// Encodes a frame for the UI (one copy of the planes, into the answer's body).
+pub fn encode_frame(track: &str, frame: &VideoFrame, decoded: u64, sent_ms: f64) -> Vec<u8> {
     let id = track.as_bytes();
     let id_len = id.len().min(255);
-    let mut out = Vec::with_capacity(1 + id_len + 4 + frame.data.len());
+    let mut out = Vec::with_capacity(1 + id_len + 16 + frame.data.len());
     out.push(id_len as u8);
     out.extend_from_slice(&id[..id_len]);
     out.extend_from_slice(&(frame.width as u16).to_le_bytes());
     out.extend_from_slice(&(frame.height as u16).to_le_bytes());
+    out.extend_from_slice(&(decoded.min(u32::MAX as u64) as u32).to_le_bytes());
+    out.extend_from_slice(&sent_ms.to_le_bytes());
     out.extend_from_slice(&frame.data);
     out
+}
+
+/// What a frame request asks: `/<percent-encoded track id>?ack=0|1&w=<px>&h=<px>`.
+#[derive(Debug, PartialEq)]
+struct FrameRequest {
+    track: String,
+    ack: bool,
+    /// The tile's size in device pixels, when the UI knows it.
+    size: Option<(u32, u32)>,
+}
+
+fn parse_request(uri: &tauri::http::Uri) -> Option<FrameRequest> {
+    let raw = uri.path().strip_prefix('/')?;
+    let bytes = raw.as_bytes();
+    let mut id = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok()?;
+            id.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            id.push(bytes[i]);
+            i += 1;
+        }
+    }
+    let track = String::from_utf8(id).ok().filter(|s| !s.is_empty())?;
+    let param = |name: &str| {
+        uri.query()?
+            .split('&')
+            .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+    };
+    let px = |name: &str| param(name)?.parse::<u32>().ok().filter(|&n| n > 0);
+    Some(FrameRequest {
+        track,
+        ack: param("ack") == Some("1"),
+        size: px("w").zip(px("h")),
+    })
+}
+
+/// The `viva-frame` scheme handler: acknowledges, then answers with the next frame.
+pub fn handle<R: Runtime>(
+    ctx: UriSchemeContext<'_, R>,
+    request: Request<Vec<u8>>,
+    responder: UriSchemeResponder,
+) {
+    let Some(FrameRequest { track, ack, size }) = parse_request(request.uri()) else {
+        responder.respond(
+            Response::builder()
+                .status(StatusCode::BAD_REQUEST)
+                .body(Vec::new())
+                .expect("static response"),
+        );
+        return;
+    };
+    let app = ctx.app_handle().clone();
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        let frames = state.frames.clone();
+        let resized = size.filter(|s| frames.sizes().get(&track) != Some(s));
+        let preview = match ack && track == viva_core::camera::PREVIEW_TRACK {
+            true => state.preview.lock().await.clone(),
+            false => None,
+        };
+        if let Some(preview) = preview {
+            preview.frame_ack(&track);
+        } else if ack || resized.is_some() {
+            if let Some(room) = state.room.lock().await.clone() {
+                // Remembered once the engine took it (the track may not be known yet).
+                if let Some((w, h)) = resized {
+                    if room.set_video_size(&track, w, h) {
+                        frames.sizes().insert(track.clone(), (w, h));
+                    }
+                }
+                // The acknowledged slot goes straight to the newest waiting frame (put()).
+                if ack {
+                    room.frame_ack(&track);
+                }
+            }
+        }
+        frames.take(&track, responder).await;
+    });
+}
+
+/// Turns off WebKitGTK's accelerated compositing unless the environment decides
+/// (`WEBKIT_DISABLE_COMPOSITING_MODE` already set). On a machine whose GL is software
+/// (Mesa llvmpipe, as on the project's machines and many VMs) compositing the whole page
+/// through GL for every video frame cost more than everything else on the frame path
+/// together (BENCHMARKS.md, "Video frame path"); WebGL itself stays on. Chromium does the
+/// same by default: it blocklists llvmpipe and composites in software.
+pub fn prefer_software_compositing() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
 }
 
 /// The room sink of the desktop app.
 pub struct TauriSink {
     pub app: AppHandle,
-    pub frames: FrameChannel,
+    pub frames: Frames,
 }
 
 impl RoomSink for TauriSink {
     fn update(&self, update: RoomUpdate) {
+        if matches!(update, RoomUpdate::Ended { .. }) {
+            self.frames.clear();
+        }
         if let Err(e) = RoomUpdateEvent(update).emit(&self.app) {
             tracing::warn!(error = %e, "cannot emit a room update");
         }
     }
 
-    fn frame(&self, track: &str, frame: Arc<VideoFrame>) {
-        self.frames.send(encode_frame(track, &frame));
+    fn frame(&self, track: &str, frame: Arc<VideoFrame>, decoded: u64) {
+        self.frames.put(track, frame, decoded);
     }
-}
-
-/// The UI hands over its frame channel once per window.
-#[tauri::command]
-pub fn room_attach_frames(state: State<'_, AppState>, channel: Channel<InvokeResponseBody>) {
-    state.frames.set(channel);
 }
 
 #[cfg(test)]
@@ -108,13 +262,43 @@ mod tests {
     use viva_core::VideoFormat;
 
     #[test]
-    fn frames_carry_track_size_and_planes() {
+    fn frames_carry_track_size_count_time_and_planes() {
         let frame = VideoFrame::solid(4, 2, VideoFormat::I420, [255, 0, 0]);
-        let bytes = encode_frame("TR_abc", &frame);
+        let bytes = encode_frame("TR_abc", &frame, 42, 1.5);
         assert_eq!(bytes[0], 6);
         assert_eq!(&bytes[1..7], b"TR_abc");
         assert_eq!(u16::from_le_bytes([bytes[7], bytes[8]]), 4);
         assert_eq!(u16::from_le_bytes([bytes[9], bytes[10]]), 2);
-        assert_eq!(bytes.len(), 11 + 4 * 2 * 3 / 2);
+        assert_eq!(u32::from_le_bytes(bytes[11..15].try_into().unwrap()), 42);
+        assert_eq!(f64::from_le_bytes(bytes[15..23].try_into().unwrap()), 1.5);
+        assert_eq!(&bytes[23..], &frame.data[..]);
+    }
+
+    #[test]
+    fn requests_name_any_track_id_the_ack_and_the_tile_size() {
+        let uri: tauri::http::Uri = "viva-frame://localhost/local%3Acamera?ack=1&w=640&h=360"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            parse_request(&uri),
+            Some(FrameRequest {
+                track: "local:camera".into(),
+                ack: true,
+                size: Some((640, 360)),
+            })
+        );
+        let uri: tauri::http::Uri = "viva-frame://localhost/TR_x?ack=0&w=0&h=9".parse().unwrap();
+        assert_eq!(
+            parse_request(&uri),
+            Some(FrameRequest {
+                track: "TR_x".into(),
+                ack: false,
+                size: None,
+            })
+        );
+        let uri: tauri::http::Uri = "viva-frame://localhost/?ack=1".parse().unwrap();
+        assert_eq!(parse_request(&uri), None, "a request must name a track");
+        let uri: tauri::http::Uri = "viva-frame://localhost/%ZZ".parse().unwrap();
+        assert_eq!(parse_request(&uri), None);
     }
 }

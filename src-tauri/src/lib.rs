@@ -44,6 +44,8 @@ fn diagnose(package: &tauri::PackageInfo) -> i32 {
 }
 
 pub fn run() {
+    // Before GTK and WebKit start: their processes read it once.
+    frames::prefer_software_compositing();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("VIVA_LOG")
@@ -62,10 +64,6 @@ pub fn run() {
     #[cfg(debug_assertions)]
     bindings::export_if_requested(&specta);
     let typed = specta.invoke_handler();
-    // The frame channel carries raw bytes, which the typed IPC layer cannot describe; it
-    // is the one command registered outside tauri-specta.
-    let raw: Box<dyn Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync> =
-        Box::new(tauri::generate_handler![frames::room_attach_frames]);
 
     tauri::Builder::default()
         // First, so a second launch (a link clicked while Viva runs) hands its arguments
@@ -100,13 +98,9 @@ pub fn run() {
             app.manage(state);
             Ok(())
         })
-        .invoke_handler(move |invoke| {
-            if invoke.message.command() == "room_attach_frames" {
-                raw(invoke)
-            } else {
-                typed(invoke)
-            }
-        })
+        .invoke_handler(typed)
+        // Video frames are raw bytes the UI fetches (frames.rs), not typed IPC.
+        .register_asynchronous_uri_scheme_protocol(frames::SCHEME, frames::handle)
         .run(context)
         .expect("error while running the Viva app");
 }

@@ -6,12 +6,12 @@ use std::sync::Arc;
 use tokio::sync::Mutex;
 use viva_core::{RoomController, SecretStore, Session};
 
-use crate::frames::FrameChannel;
+use crate::frames::Frames;
 
 pub struct AppState {
     pub session: Arc<Session>,
     pub room: Mutex<Option<RoomController>>,
-    pub frames: FrameChannel,
+    pub frames: Frames,
     /// Where an installed app keeps bundled resources (the LiveKit FFI library).
     pub resources: Option<PathBuf>,
     /// The pre-join microphone meter, while the pre-join screen shows it.
@@ -31,7 +31,7 @@ impl AppState {
         Self {
             session: Arc::new(Session::new(secrets)),
             room: Mutex::new(None),
-            frames: FrameChannel::default(),
+            frames: Frames::default(),
             resources,
             meter: Mutex::new(None),
             preview: Mutex::new(None),

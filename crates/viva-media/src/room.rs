@@ -282,6 +282,33 @@ impl Room {
         Ok(())
     }
 
+    /// Tells the server how many pixels a remote video track is shown at, so that it forwards
+    /// the simulcast layer that fits (a 600-pixel tile does not need the 1280x720 layer).
+    pub fn set_video_dimensions(
+        &self,
+        track_sid: &str,
+        width: u32,
+        height: u32,
+    ) -> Result<(), MediaError> {
+        let track_publication_handle = {
+            let state = self.shared.lock();
+            state
+                .remotes
+                .values()
+                .find_map(|r| r.publications.get(track_sid))
+                .map(|p| p.handle.id())
+                .ok_or_else(|| MediaError::InvalidState(format!("no publication {track_sid}")))?
+        };
+        engine()?.request(Req::UpdateRemoteTrackPublicationDimension(
+            proto::UpdateRemoteTrackPublicationDimensionRequest {
+                track_publication_handle,
+                width,
+                height,
+            },
+        ))?;
+        Ok(())
+    }
+
     /// Leaves the room. The event stream ends with `Disconnected { client_initiated }`.
     pub async fn disconnect(&self) -> Result<(), MediaError> {
         if self.shared.lock().events.is_none() {

@@ -22,6 +22,8 @@ const AUDIO_QUEUE_FRAMES: usize = 50;
 pub struct VideoStream {
     handle: Handle,
     frames: watch::Receiver<Option<Arc<VideoFrame>>>,
+    /// Frames the library delivered (decoded) on this stream, read or not.
+    received: Arc<AtomicU64>,
     // Keeps the track alive as long as we read from it.
     _track: RemoteTrack,
 }
@@ -48,17 +50,20 @@ impl VideoStream {
         };
         let handle = Handle::owned(&created.stream.handle);
         let (tx, rx) = watch::channel(None);
+        let received = Arc::new(AtomicU64::new(0));
         // Frames that arrive before this registration are released by the dispatcher.
         engine.register_sink(
             handle.id(),
             Arc::new(VideoSink {
                 tx: Mutex::new(Some(tx)),
                 format,
+                received: received.clone(),
             }),
         );
         Ok(Self {
             handle,
             frames: rx,
+            received,
             _track: track.clone(),
         })
     }
@@ -67,6 +72,11 @@ impl VideoStream {
     pub async fn next(&mut self) -> Option<Arc<VideoFrame>> {
         self.frames.changed().await.ok()?;
         self.frames.borrow_and_update().clone()
+    }
+
+    /// Frames the engine decoded on this stream so far, including those a slow reader skipped.
+    pub fn received(&self) -> u64 {
+        self.received.load(Ordering::Relaxed)
     }
 
     /// The most recent frame, without waiting.
@@ -86,6 +96,7 @@ impl Drop for VideoStream {
 struct VideoSink {
     tx: Mutex<Option<watch::Sender<Option<Arc<VideoFrame>>>>>,
     format: VideoFormat,
+    received: Arc<AtomicU64>,
 }
 
 impl EventSink for VideoSink {
@@ -100,6 +111,7 @@ impl EventSink for VideoSink {
                 let frame = copy_video(&received.buffer.info, self.format, received.timestamp_us);
                 drop(buffer);
                 if let (Some(frame), Some(tx)) = (frame, tx.as_ref()) {
+                    self.received.fetch_add(1, Ordering::Relaxed);
                     tx.send_replace(Some(Arc::new(frame)));
                 }
             }

@@ -17,8 +17,8 @@ async fn current(state: &AppState) -> CmdResult<RoomController> {
     state.room.lock().await.clone().ok_or_else(not_in_room)
 }
 
-/// Joins the interview's room; updates arrive as `RoomUpdateEvent`s, frames on the
-/// channel given to `room_attach_frames`.
+/// Joins the interview's room; updates arrive as `RoomUpdateEvent`s, frames from the
+/// `viva-frame` scheme (frames.rs).
 #[tauri::command]
 #[specta::specta]
 pub async fn room_join(
@@ -56,17 +56,6 @@ pub(crate) async fn enter(app: AppHandle, state: &AppState, entry: Entry) -> Cmd
 pub async fn room_leave(state: State<'_, AppState>) -> CmdResult<()> {
     if let Some(room) = state.room.lock().await.take() {
         room.leave().await;
-    }
-    Ok(())
-}
-
-/// The UI drew the last frame of `track` (a room's track or the pre-join preview).
-#[tauri::command]
-#[specta::specta]
-pub async fn room_frame_ack(state: State<'_, AppState>, track: String) -> CmdResult<()> {
-    match state.preview.lock().await.clone() {
-        Some(preview) if track == viva_core::camera::PREVIEW_TRACK => preview.frame_ack(&track),
-        _ => current(&state).await?.frame_ack(&track),
     }
     Ok(())
 }

@@ -17,13 +17,11 @@ export const commands = {
 	interviewsList: () => typedError<Interview[], CoreError>(__TAURI_INVOKE("interviews_list")),
 	roomsActive: () => typedError<ActiveRoom_Serialize[], CoreError>(__TAURI_INVOKE("rooms_active")),
 	/**
-	 *  Joins the interview's room; updates arrive as `RoomUpdateEvent`s, frames on the
-	 *  channel given to `room_attach_frames`.
+	 *  Joins the interview's room; updates arrive as `RoomUpdateEvent`s, frames from the
+	 *  `viva-frame` scheme (frames.rs).
 	 */
 	roomJoin: (interviewId: string) => typedError<null, CoreError>(__TAURI_INVOKE("room_join", { interviewId })),
 	roomLeave: () => typedError<null, CoreError>(__TAURI_INVOKE("room_leave")),
-	/**  The UI drew the last frame of `track` (a room's track or the pre-join preview). */
-	roomFrameAck: (track: string) => typedError<null, CoreError>(__TAURI_INVOKE("room_frame_ack", { track })),
 	roomSetMicrophone: (enabled: boolean) => typedError<null, CoreError>(__TAURI_INVOKE("room_set_microphone", { enabled })),
 	/**  Turns our camera on or off (off: the others see it muted, the device stops). */
 	roomSetCamera: (enabled: boolean) => typedError<null, CoreError>(__TAURI_INVOKE("room_set_camera", { enabled })),

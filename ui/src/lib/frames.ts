@@ -1,17 +1,26 @@
-// Video frames from the core: one raw Tauri Channel per window, routed to a sink per track.
+// Video frames from the core. Each track has one pump that asks the shell's `viva-frame`
+// URI scheme for the track's next frame; the request for frame n+1 acknowledges frame n
+// (`?ack=1`), so the core hands a track's newest frame over only when the UI has taken the
+// last one (latest-frame-only, see src-tauri/src/frames.rs). The pump asks again as soon as
+// a frame arrives, so the round trip overlaps the wait for the display; frames are drawn in
+// `requestAnimationFrame`, and a frame not drawn yet is replaced by a newer one (no queue).
+// One request per frame replaces the raw Channel's eval, data fetch and separate
+// acknowledgement (measured in BENCHMARKS.md).
 //
-// Wire format (little endian), see src-tauri/src/frames.rs:
-//   [u8 idLen][idLen bytes track id, UTF-8][u16 width][u16 height][I420: Y, U, V]
-// The core sends a track's next frame only after `room_frame_ack(track)`, so every frame is
-// acknowledged exactly once, drawn or not.
-import { Channel, invoke } from "@tauri-apps/api/core";
-import { commands } from "./bindings";
+// Message (little endian):
+//   [u8 idLen][idLen bytes track id, UTF-8][u16 width][u16 height][u32 decoded]
+//   [f64 sent, ms since the epoch][I420: Y, U, V]
+// `decoded` counts the frames the engine decoded on the track so far (0 when unknown).
+import { convertFileSrc } from "@tauri-apps/api/core";
 import { inTauri } from "./ipc";
 
 export interface FrameHeader {
   trackId: string;
   width: number;
   height: number;
+  decoded: number;
+  /** When the shell answered, ms since the epoch. */
+  sent: number;
   /** Byte offset of the Y plane. */
   offset: number;
 }
@@ -22,6 +31,7 @@ export interface I420Frame extends FrameHeader {
 }
 
 const utf8 = new TextDecoder("utf-8");
+const HEADER_FIXED = 4 + 4 + 8;
 
 /** Chroma planes are ceil(n / 2) (the core packs odd sizes that way). */
 export const chroma = (n: number): number => (n + 1) >> 1;
@@ -34,98 +44,162 @@ export function i420Length(width: number, height: number): number {
 export function parseFrameHeader(bytes: Uint8Array): FrameHeader | null {
   if (bytes.length < 1) return null;
   const idLen = bytes[0];
-  const sizeAt = 1 + idLen;
-  if (idLen === 0 || bytes.length < sizeAt + 4) return null;
-  const trackId = utf8.decode(bytes.subarray(1, sizeAt));
-  const width = bytes[sizeAt] | (bytes[sizeAt + 1] << 8);
-  const height = bytes[sizeAt + 2] | (bytes[sizeAt + 3] << 8);
-  const offset = sizeAt + 4;
+  const at = 1 + idLen;
+  if (idLen === 0 || bytes.length < at + HEADER_FIXED) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const trackId = utf8.decode(bytes.subarray(1, at));
+  const width = view.getUint16(at, true);
+  const height = view.getUint16(at + 2, true);
+  const decoded = view.getUint32(at + 4, true);
+  const sent = view.getFloat64(at + 8, true);
+  const offset = at + HEADER_FIXED;
   if (width === 0 || height === 0 || bytes.length < offset + i420Length(width, height)) return null;
-  return { trackId, width, height, offset };
+  return { trackId, width, height, decoded, sent, offset };
 }
 
-/** The track id alone, for acknowledging a frame whose size or planes are broken. */
-function trackIdOf(bytes: Uint8Array): string | null {
-  if (bytes.length < 1 || bytes[0] === 0 || bytes.length < 1 + bytes[0]) return null;
-  return utf8.decode(bytes.subarray(1, 1 + bytes[0]));
-}
+/**
+ * Frame-path counters for the benchmark (examples/app_bench.rs reads them over WebDriver):
+ * frames received, frames replaced by a newer one before the display drew them, and
+ * milliseconds summed per stage: `hopMs` from the shell's answer to the bytes in
+ * JavaScript, `waitMs` from arrival to the animation frame that draws it, `drawMs`
+ * texture upload and draw call.
+ */
+export const frameStats = { received: 0, replaced: 0, hopMs: 0, waitMs: 0, drawMs: 0 };
+(globalThis as { __vivaFrameStats?: typeof frameStats }).__vivaFrameStats = frameStats;
 
 export type FrameSink = (frame: I420Frame) => void;
 
 const sinks = new Map<string, FrameSink>();
 /** The latest frame of a track whose canvas is not mounted yet (at most one per track). */
 const waiting = new Map<string, I420Frame>();
-/** Tracks the room still knows; frames of others are dropped rather than kept. */
-const live = new Set<string>();
+/** Tracks the room still knows, each with its running pump. */
+const pumps = new Map<string, { stop: () => void }>();
 
-function ack(trackId: string): void {
-  commands.roomFrameAck(trackId).catch(() => {
-    // The room is gone (not_in_room): nothing waits for this ack any more.
-  });
+/** Each track's tile size in device pixels, sent with every request (see setTileSize). */
+const tileSizes = new Map<string, { w: number; h: number }>();
+
+/**
+ * The canvas of `trackId` shows `w` x `h` device pixels: the core asks LiveKit for the
+ * simulcast layer that fits, so a small tile does not cost a 1280x720 decode and copy.
+ */
+export function setTileSize(trackId: string, w: number, h: number): void {
+  if (w > 0 && h > 0) tileSizes.set(trackId, { w: Math.round(w), h: Math.round(h) });
 }
 
-function asBytes(msg: unknown): Uint8Array | null {
-  if (msg instanceof ArrayBuffer) return new Uint8Array(msg);
-  if (msg instanceof Uint8Array) return msg;
-  if (Array.isArray(msg)) return Uint8Array.from(msg as number[]);
-  return null;
+function frameUrl(trackId: string, ack: boolean): string {
+  const size = tileSizes.get(trackId);
+  const wh = size ? `&w=${size.w}&h=${size.h}` : "";
+  return `${convertFileSrc(trackId, "viva-frame")}?ack=${ack ? 1 : 0}${wh}`;
 }
 
-function onFrame(msg: unknown): void {
-  const bytes = asBytes(msg);
-  if (!bytes) return;
-  const header = parseFrameHeader(bytes);
-  if (!header) {
-    const id = trackIdOf(bytes);
-    if (id) ack(id);
+/** The newest undrawn frame per track, with its arrival time, for the next animation frame. */
+const undrawn = new Map<string, { frame: I420Frame; arrived: number }>();
+let drawScheduled = false;
+
+function drawUndrawn(): void {
+  drawScheduled = false;
+  const now = performance.now();
+  for (const { frame, arrived } of undrawn.values()) {
+    frameStats.waitMs += now - arrived;
+    deliver(frame);
+  }
+  undrawn.clear();
+}
+
+function deliver(frame: I420Frame): void {
+  const sink = sinks.get(frame.trackId);
+  if (!sink) {
+    waiting.set(frame.trackId, frame);
     return;
   }
-  const frame: I420Frame = { ...header, bytes };
+  const t0 = performance.now();
   try {
-    const sink = sinks.get(header.trackId);
-    if (sink) sink(frame);
-    else if (live.has(header.trackId)) waiting.set(header.trackId, frame);
+    sink(frame);
   } catch (e) {
     console.warn("frame draw failed", e);
-  } finally {
-    ack(header.trackId);
   }
+  frameStats.drawMs += performance.now() - t0;
 }
 
-let attached: Promise<void> | null = null;
+/** Fetches, draws and acknowledges `trackId`'s frames until stopped. */
+function startPump(trackId: string): { stop: () => void } {
+  let running = true;
+  const abort = new AbortController();
+  const run = async (): Promise<void> => {
+    let ack = false;
+    let failures = 0;
+    while (running) {
+      let res: Response;
+      try {
+        res = await fetch(frameUrl(trackId, ack), { signal: abort.signal });
+      } catch {
+        if (!running) return;
+        // The shell is busy or restarting: back off instead of spinning.
+        failures += 1;
+        await new Promise((r) => setTimeout(r, Math.min(1000, 50 * failures)));
+        continue;
+      }
+      failures = 0;
+      // 204: no frame within the shell's wait; nothing to acknowledge, ask again.
+      if (res.status !== 200) {
+        ack = false;
+        continue;
+      }
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      const arrived = performance.now();
+      const header = parseFrameHeader(bytes);
+      ack = true;
+      if (!header || !running) continue;
+      frameStats.received += 1;
+      frameStats.hopMs += Math.max(0, performance.timeOrigin + arrived - header.sent);
+      if (undrawn.has(trackId)) frameStats.replaced += 1;
+      undrawn.set(trackId, { frame: { ...header, bytes }, arrived });
+      if (!drawScheduled) {
+        drawScheduled = true;
+        requestAnimationFrame(drawUndrawn);
+      }
+    }
+  };
+  void run();
+  return {
+    stop: () => {
+      running = false;
+      abort.abort();
+    },
+  };
+}
 
-/** Hands the frame channel to the core, once per window. Safe to call repeatedly. */
+/** Kept for the room screen's start-up order; frames need no setup any more. */
 export function attachFrames(): Promise<void> {
-  if (!inTauri()) return Promise.resolve();
-  if (!attached) {
-    const channel = new Channel<ArrayBuffer>();
-    channel.onmessage = onFrame;
-    attached = invoke<void>("room_attach_frames", { channel }).catch((e: unknown) => {
-      attached = null;
-      throw e;
-    });
-  }
-  return attached;
+  return Promise.resolve();
 }
 
-/** The room announced a video track: keep its first frame even if no canvas is ready yet. */
+/** The room announced a video track: start fetching its frames, even before its canvas. */
 export function trackStarted(trackId: string): void {
-  live.add(trackId);
+  if (!inTauri() || pumps.has(trackId)) return;
+  pumps.set(trackId, startPump(trackId));
 }
 
 export function trackEnded(trackId: string): void {
-  live.delete(trackId);
+  pumps.get(trackId)?.stop();
+  pumps.delete(trackId);
   waiting.delete(trackId);
+  undrawn.delete(trackId);
+  tileSizes.delete(trackId);
 }
 
 export function resetTracks(): void {
-  live.clear();
-  waiting.clear();
+  for (const id of [...pumps.keys()]) trackEnded(id);
 }
 
-/** Routes a track's frames to `sink` until the returned function is called. */
+/**
+ * Routes a track's frames to `sink` until the returned function is called. A track the room
+ * did not announce (a local preview) gets its pump from its canvas, for as long as it shows.
+ */
 export function registerSink(trackId: string, sink: FrameSink): () => void {
   sinks.set(trackId, sink);
+  const ownPump = !pumps.has(trackId) && inTauri();
+  if (ownPump) pumps.set(trackId, startPump(trackId));
   const early = waiting.get(trackId);
   if (early) {
     waiting.delete(trackId);
@@ -137,5 +211,6 @@ export function registerSink(trackId: string, sink: FrameSink): () => void {
   }
   return () => {
     if (sinks.get(trackId) === sink) sinks.delete(trackId);
+    if (ownPump && !sinks.has(trackId)) trackEnded(trackId);
   };
 }

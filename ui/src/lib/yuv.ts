@@ -55,6 +55,14 @@ class WebGlRenderer implements FrameRenderer {
   private width = 0;
   private height = 0;
   private lost = false;
+  /** The canvas's layout size in CSS pixels, kept by a ResizeObserver (no layout per frame). */
+  private boxW = 0;
+  private boxH = 0;
+  private readonly resize = new ResizeObserver((entries) => {
+    const box = entries[entries.length - 1].contentRect;
+    this.boxW = box.width;
+    this.boxH = box.height;
+  });
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -99,6 +107,7 @@ class WebGlRenderer implements FrameRenderer {
       return tex;
     });
     canvas.addEventListener("webglcontextlost", this.onLost);
+    this.resize.observe(canvas);
   }
 
   private onLost = (e: Event): void => {
@@ -114,12 +123,10 @@ class WebGlRenderer implements FrameRenderer {
     const ch = chroma(h);
     const resized = w !== this.width || h !== this.height;
     if (resized) {
-      this.canvas.width = w;
-      this.canvas.height = h;
-      gl.viewport(0, 0, w, h);
       this.width = w;
       this.height = h;
     }
+    this.fitCanvas();
     const planes: [number, number, number][] = [
       [offset, w, h],
       [offset + w * h, cw, ch],
@@ -129,6 +136,7 @@ class WebGlRenderer implements FrameRenderer {
       const data = bytes.subarray(start, start + pw * ph);
       gl.activeTexture(gl.TEXTURE0 + unit);
       gl.bindTexture(gl.TEXTURE_2D, this.textures[unit]);
+      // Textures are allocated once per frame size; every other frame only fills them.
       if (resized) {
         gl.texImage2D(gl.TEXTURE_2D, 0, gl.LUMINANCE, pw, ph, 0, gl.LUMINANCE, gl.UNSIGNED_BYTE, data);
       } else {
@@ -139,9 +147,31 @@ class WebGlRenderer implements FrameRenderer {
     return true;
   }
 
+  /**
+   * Sizes the drawing buffer to the pixels the tile shows (the frame's aspect, never larger
+   * than the frame): WebGL here is software (llvmpipe), and shading plus compositing a
+   * 1280x720 buffer that the page then shrinks to a 600-pixel tile costs more than the
+   * upload. Until the canvas has a layout size, the frame's own size is used.
+   */
+  private fitCanvas(): void {
+    const { width: w, height: h, canvas } = this;
+    const dpr = window.devicePixelRatio || 1;
+    const boxW = this.boxW * dpr;
+    const boxH = this.boxH * dpr;
+    const scale = boxW > 0 && boxH > 0 ? Math.min(1, boxW / w, boxH / h) : 1;
+    const bw = Math.max(1, Math.round(w * scale));
+    const bh = Math.max(1, Math.round(h * scale));
+    if (canvas.width !== bw || canvas.height !== bh) {
+      canvas.width = bw;
+      canvas.height = bh;
+      this.gl.viewport(0, 0, bw, bh);
+    }
+  }
+
   dispose(): void {
     const { gl } = this;
     this.canvas.removeEventListener("webglcontextlost", this.onLost);
+    this.resize.disconnect();
     if (!gl.isContextLost()) {
       for (const t of this.textures) gl.deleteTexture(t);
       gl.deleteBuffer(this.buffer);

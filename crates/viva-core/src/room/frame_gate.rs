@@ -14,6 +14,8 @@ pub const IN_FLIGHT: u32 = 1;
 struct Gate {
     in_flight: u32,
     pending: Option<Arc<VideoFrame>>,
+    /// Frames the engine decoded on this track so far.
+    decoded: u64,
 }
 
 /// What to do with a frame offered to the gate.
@@ -50,6 +52,17 @@ impl FrameGates {
         self.lock().clear();
     }
 
+    /// The engine has decoded `decoded` frames of `track` so far.
+    pub fn record_decoded(&self, track: &str, decoded: u64) {
+        if let Some(gate) = self.lock().get_mut(track) {
+            gate.decoded = decoded;
+        }
+    }
+
+    pub fn decoded(&self, track: &str) -> u64 {
+        self.lock().get(track).map_or(0, |g| g.decoded)
+    }
+
     /// A new frame of `track` arrived.
     pub fn offer(&self, track: &str, frame: Arc<VideoFrame>) -> Offer {
         let mut gates = self.lock();
@@ -76,6 +89,102 @@ impl FrameGates {
                 gate.in_flight = gate.in_flight.saturating_sub(1);
                 None
             }
+        }
+    }
+}
+
+/// A frame on its way to the UI, with the number of frames the engine had decoded on its
+/// track by then (drawn / decoded is the measure of a renderer keeping up).
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub frame: Arc<VideoFrame>,
+    pub decoded: u64,
+}
+
+struct Slot<W> {
+    frame: Option<Delivery>,
+    waiter: Option<(u64, W)>,
+}
+
+impl<W> Default for Slot<W> {
+    fn default() -> Self {
+        Self {
+            frame: None,
+            waiter: None,
+        }
+    }
+}
+
+/// The hand-over between a core that pushes frames and a UI that pulls them: per track, the
+/// newest frame not yet taken, or one reader waiting for the next. A frame put while no one
+/// reads replaces the one kept, so a slow reader gets the newest frame and nothing queues.
+/// `W` is how the shell answers a reader (an HTTP responder in the app).
+pub struct FrameMailbox<W> {
+    inner: Mutex<(HashMap<String, Slot<W>>, u64)>,
+}
+
+impl<W> Default for FrameMailbox<W> {
+    fn default() -> Self {
+        Self {
+            inner: Mutex::new((HashMap::new(), 0)),
+        }
+    }
+}
+
+/// What became of a reader that asked for a frame.
+pub enum Take<W> {
+    /// A frame was waiting: answer the reader with it now.
+    Now(W, Delivery),
+    /// Parked until a frame arrives; `replaced` is an older reader of the same track, to be
+    /// answered with nothing (only one reader waits per track).
+    Parked { id: u64, replaced: Option<W> },
+}
+
+impl<W> FrameMailbox<W> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, (HashMap<String, Slot<W>>, u64)> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A frame of `track`: returned with the reader to answer, or kept as the newest.
+    pub fn put(&self, track: &str, delivery: Delivery) -> Option<(W, Delivery)> {
+        let mut inner = self.lock();
+        let slot = inner.0.entry(track.to_owned()).or_default();
+        match slot.waiter.take() {
+            Some((_, w)) => Some((w, delivery)),
+            None => {
+                slot.frame = Some(delivery);
+                None
+            }
+        }
+    }
+
+    /// A reader asks for `track`'s next frame.
+    pub fn take(&self, track: &str, reader: W) -> Take<W> {
+        let mut inner = self.lock();
+        inner.1 += 1;
+        let id = inner.1;
+        let slot = inner.0.entry(track.to_owned()).or_default();
+        if let Some(delivery) = slot.frame.take() {
+            return Take::Now(reader, delivery);
+        }
+        let replaced = slot.waiter.replace((id, reader)).map(|(_, w)| w);
+        Take::Parked { id, replaced }
+    }
+
+    /// The parked reader `id` of `track`, if it is still waiting (it gave up).
+    pub fn expire(&self, track: &str, id: u64) -> Option<W> {
+        let mut inner = self.lock();
+        let slot = inner.0.get_mut(track)?;
+        match slot.waiter {
+            Some((waiting, _)) if waiting == id => slot.waiter.take().map(|(_, w)| w),
+            _ => None,
+        }
+    }
+
+    /// Forgets every kept frame (the room was left); parked readers stay until they expire.
+    pub fn clear_frames(&self) {
+        for slot in self.lock().0.values_mut() {
+            slot.frame = None;
         }
     }
 }
@@ -136,5 +245,81 @@ mod tests {
         assert!(!gates.close("t"));
         assert_eq!(gates.offer("t", frame(3)), Offer::Closed);
         assert_eq!(gates.ack("t"), None);
+    }
+
+    fn delivery(n: i64) -> Delivery {
+        Delivery {
+            frame: frame(n),
+            decoded: n as u64,
+        }
+    }
+
+    #[test]
+    fn a_reader_that_stays_away_gets_only_the_newest_frame() {
+        let mailbox = FrameMailbox::<&str>::default();
+        for n in 0..1000 {
+            assert!(mailbox.put("t", delivery(n)).is_none(), "no reader waits");
+        }
+        match mailbox.take("t", "reader") {
+            Take::Now(reader, d) => {
+                assert_eq!(
+                    (reader, d.frame.timestamp_us, d.decoded),
+                    ("reader", 999, 999)
+                );
+            }
+            Take::Parked { .. } => panic!("a frame was kept"),
+        }
+        // Nothing else was kept: the next reader waits.
+        assert!(matches!(
+            mailbox.take("t", "next"),
+            Take::Parked { replaced: None, .. }
+        ));
+    }
+
+    #[test]
+    fn a_waiting_reader_gets_the_next_frame_and_one_reader_waits_per_track() {
+        let mailbox = FrameMailbox::<&str>::default();
+        let Take::Parked {
+            id: first,
+            replaced,
+        } = mailbox.take("t", "first")
+        else {
+            panic!("no frame yet");
+        };
+        assert!(replaced.is_none());
+        let Take::Parked {
+            id: second,
+            replaced,
+        } = mailbox.take("t", "second")
+        else {
+            panic!("no frame yet");
+        };
+        assert_eq!(
+            replaced,
+            Some("first"),
+            "the older reader is answered with nothing"
+        );
+        assert_eq!(mailbox.expire("t", first), None, "it no longer waits");
+        let (reader, d) = mailbox.put("t", delivery(7)).expect("a reader waits");
+        assert_eq!((reader, d.frame.timestamp_us), ("second", 7));
+        assert_eq!(
+            mailbox.expire("t", second),
+            None,
+            "answered readers do not expire"
+        );
+        // Another track is independent; a reader that gives up is handed back once.
+        let Take::Parked { id, .. } = mailbox.take("u", "u-reader") else {
+            panic!("no frame yet");
+        };
+        assert_eq!(mailbox.expire("u", id), Some("u-reader"));
+        assert!(
+            mailbox.put("u", delivery(8)).is_none(),
+            "kept for the next reader"
+        );
+        mailbox.clear_frames();
+        assert!(
+            matches!(mailbox.take("u", "late"), Take::Parked { .. }),
+            "cleared"
+        );
     }
 }

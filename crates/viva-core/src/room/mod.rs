@@ -17,7 +17,7 @@ use viva_media::{
 mod frame_gate;
 mod video;
 
-pub use frame_gate::{FrameGates, Offer, IN_FLIGHT};
+pub use frame_gate::{Delivery, FrameGates, FrameMailbox, Offer, Take, IN_FLIGHT};
 mod update;
 pub use update::{EndReason, RoomUpdate};
 use video::LocalVideo;
@@ -33,7 +33,8 @@ use crate::session::Session;
 pub trait RoomSink: Send + Sync + 'static {
     fn update(&self, update: RoomUpdate);
     /// The latest frame of a track; called again only after `RoomController::frame_ack`.
-    fn frame(&self, track: &str, frame: Arc<VideoFrame>);
+    /// `decoded` counts the frames the engine decoded on the track so far.
+    fn frame(&self, track: &str, frame: Arc<VideoFrame>, decoded: u64);
 }
 
 /// The published microphone and the platform audio device behind it (kept alive with it).
@@ -271,8 +272,10 @@ impl RoomController {
         let me = self.clone();
         let task = tokio::spawn(async move {
             while let Some(frame) = stream.next().await {
+                let decoded = stream.received();
+                me.0.gates.record_decoded(&id, decoded);
                 match me.0.gates.offer(&id, frame) {
-                    Offer::Send(frame) => me.0.sink.frame(&id, frame),
+                    Offer::Send(frame) => me.0.sink.frame(&id, frame, decoded),
                     Offer::Held => {}
                     Offer::Closed => return,
                 }
@@ -284,7 +287,22 @@ impl RoomController {
     /// The UI drew the last frame of `track`: send the newest one if it is waiting.
     pub fn frame_ack(&self, track: &str) {
         if let Some(frame) = self.0.gates.ack(track) {
-            self.0.sink.frame(track, frame);
+            self.0.sink.frame(track, frame, self.0.gates.decoded(track));
+        }
+    }
+
+    /// The UI shows `track` at `width` x `height` pixels: ask for the layer that fits.
+    /// False when the room does not know the track (yet).
+    pub fn set_video_size(&self, track: &str, width: u32, height: u32) -> bool {
+        let Some(room) = &*lock(&self.0.room) else {
+            return false;
+        };
+        match room.set_video_dimensions(track, width, height) {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::debug!(error = %e, track, "cannot set the video size");
+                false
+            }
         }
     }
 

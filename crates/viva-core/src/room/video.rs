@@ -110,7 +110,8 @@ impl FrameHandler for Feed {
                 };
                 let track = self.kind.local_track();
                 if let Offer::Send(frame) = inner.gates.offer(track, Arc::new(frame)) {
-                    inner.sink.frame(track, frame);
+                    // A local preview: no decoder, so no decoded count (0).
+                    inner.sink.frame(track, frame, 0);
                 }
             }
         }

@@ -26,7 +26,7 @@ impl RoomSink for Collect {
     fn update(&self, update: RoomUpdate) {
         self.updates.lock().unwrap().push(update);
     }
-    fn frame(&self, track: &str, frame: Arc<VideoFrame>) {
+    fn frame(&self, track: &str, frame: Arc<VideoFrame>, _decoded: u64) {
         self.frames.lock().unwrap().push((track.to_owned(), frame));
     }
 }
