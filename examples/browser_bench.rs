@@ -145,6 +145,10 @@ fn main() {
             "--autoplay-policy=no-user-gesture-required",
             "--password-store=basic",
         ])
+        // The testkit's livekit-server offers 127.0.0.1 candidates only, and cannot resolve
+        // the mDNS names Chromium puts in place of local addresses.
+        .arg("--allow-loopback-in-peer-connection")
+        .arg("--disable-features=WebRtcHideLocalIpsWithMdns")
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(format!("--app={url}"));
     let chromium = Service::spawn(
