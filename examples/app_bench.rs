@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use bench_util::{cpu_s, print_thread_breakdown, pss_mb, thread_cpu, tree_of_exe};
 
-use livekit_api::access_token::{AccessToken, VideoGrants};
+use livekit_api::access_token::VideoGrants;
 use viva_testkit::{workspace_bin, AppSession, Bot, LiveKitServer, TauriDriver, VivaServer, Xvfb};
 
 const T: Duration = Duration::from_secs(30);
@@ -67,16 +67,15 @@ fn stage_line(a: &serde_json::Value, b: &serde_json::Value) -> String {
 }
 
 fn token(lk: &LiveKitServer, room: &str, identity: &str) -> String {
-    AccessToken::with_api_key(&lk.api_key, &lk.api_secret)
-        .with_identity(identity)
-        .with_grants(VideoGrants {
+    lk.join_token(
+        identity,
+        VideoGrants {
             room_join: true,
             room: room.into(),
             can_publish: Some(true),
             ..Default::default()
-        })
-        .to_jwt()
-        .unwrap()
+        },
+    )
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bench_util::{cpu_s, print_thread_breakdown, pss_mb, thread_cpu, tree_of_pid};
-use livekit_api::access_token::{AccessToken, VideoGrants};
+use livekit_api::access_token::VideoGrants;
 use viva_testkit::process::Service;
 use viva_testkit::{Bot, LiveKitServer, Xvfb};
 
@@ -73,16 +73,15 @@ fn serve(dir: PathBuf, report: Report) -> u16 {
 }
 
 fn token(lk: &LiveKitServer, room: &str, identity: &str, publish: bool) -> String {
-    AccessToken::with_api_key(&lk.api_key, &lk.api_secret)
-        .with_identity(identity)
-        .with_grants(VideoGrants {
+    lk.join_token(
+        identity,
+        VideoGrants {
             room_join: true,
             room: room.into(),
             can_publish: Some(publish),
             ..Default::default()
-        })
-        .to_jwt()
-        .unwrap()
+        },
+    )
 }
 
 /// (presented, decoded) per track from the page's last report.

@@ -3,5 +3,6 @@
 
 mod controls;
 mod public_rooms;
+mod revocation;
 
 pub use viva_testkit::api::Api;

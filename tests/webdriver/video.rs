@@ -221,3 +221,41 @@ async fn the_interviewer_shares_the_screen_and_sees_a_shared_screen_on_the_main_
         .shot_showing("ui-screen-share-stage", [250, 200, 0], 0.10)
         .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_candidates_app_shows_the_interviewers_camera() {
+    let _turn = KEYRING.lock().await;
+    let stage = Stage::new().await;
+    let app = stage.open_app().await;
+    sign_in(&app, &stage.server.url(), "candidate", "viva-candidate").await;
+    let interview = interview_row(&app, "Backend Engineer Interview").await;
+
+    // The interviewer's camera as the app sends it: the capture pipeline on the fake
+    // camera, 720p30 with simulcast (viva-bot --publish camera).
+    let mut interviewer = Bot::demo_user_with_env(
+        "interviewer",
+        &stage.server.url(),
+        "interviewer",
+        &interview,
+        &["--publish", "camera"],
+        &[("VIVA_FAKE_CAMERA", CAMERA_ENV)],
+    );
+    let who = interviewer.wait_event("connected", T)["identity"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    open_prejoin(&app, &interview).await;
+    app.click(&app.wait("[data-testid=prejoin-join]", T).await)
+        .await;
+    app.wait("[data-testid=room][data-is-interviewer=false]", T)
+        .await;
+    let rgb = crate::tile_rgb(&app, &who).await;
+    assert!(
+        near(&serde_json::json!(rgb), CAMERA, 24.0),
+        "the interviewer's tile pixel {rgb:?}"
+    );
+    stage
+        .shot_showing("ui-candidate-sees-interviewer-camera", CAMERA, 0.03)
+        .await;
+}

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use livekit_api::access_token::{AccessToken, VideoGrants};
+use livekit_api::access_token::VideoGrants;
 use viva_capture::{Capture, CaptureConfig, Device, Frame, FrameHandler, Stream};
 use viva_core::room::VideoKind;
 use viva_media::{
@@ -20,17 +20,16 @@ use viva_media::{
 use viva_testkit::{Bot, LiveKitServer, Xvfb};
 
 fn token(server: &LiveKitServer, identity: &str) -> String {
-    AccessToken::with_api_key(&server.api_key, &server.api_secret)
-        .with_identity(identity)
-        .with_grants(VideoGrants {
+    server.join_token(
+        identity,
+        VideoGrants {
             room_join: true,
             room: "bench".into(),
             can_publish: Some(true),
             can_subscribe: Some(true),
             ..Default::default()
-        })
-        .to_jwt()
-        .expect("token")
+        },
+    )
 }
 
 /// User + system CPU of this process, in seconds.

@@ -137,13 +137,15 @@ impl ApiClient {
         .await
     }
 
-    pub async fn logout(&self, access: &str) -> Result<(), ApiError> {
+    /// Ends the session the refresh token belongs to. By refresh token rather than access
+    /// token: an expired access token (or none, after an offline start) still signs out.
+    pub async fn logout(&self, refresh: &str) -> Result<(), ApiError> {
         let _: serde_json::Value = self
             .send(
                 reqwest::Method::POST,
                 "/api/auth/logout",
-                Some(access),
-                None::<&()>,
+                None,
+                Some(&serde_json::json!({ "refresh_token": refresh })),
             )
             .await?;
         Ok(())

@@ -16,6 +16,9 @@ use crate::server_url::ServerUrl;
 
 /// The keyring entry holding the remembered session.
 pub const SESSION_ENTRY: &str = "session";
+/// The keyring entry of a sign-out the server has not confirmed (it was unreachable): the
+/// session stays alive on the server until it hears of it, so it is retried.
+pub const PENDING_SIGN_OUT_ENTRY: &str = "pending-sign-out";
 /// Refresh this long before the access token expires.
 const REFRESH_MARGIN_S: i64 = 60;
 
@@ -108,7 +111,7 @@ impl Session {
             server_url: api.base().to_string(),
             user: me.into(),
         };
-        self.remember(api.base(), &pair.refresh_token, &info.user)?;
+        let remembered = self.remember(api.base(), &pair.refresh_token, &info.user);
         *self.live.lock().await = Some(Live {
             access_expires: parse_expiry(&pair.expires_at),
             access: pair.access_token,
@@ -116,6 +119,10 @@ impl Session {
             user: info.user.clone(),
             api,
         });
+        if let Err(e) = remembered {
+            // Signed in for this run; the next start asks for the password again.
+            tracing::warn!(error = %e, "the session could not be saved in the keyring");
+        }
         Ok(info)
     }
 
@@ -133,6 +140,7 @@ impl Session {
                 "Enter your username and password",
             ));
         }
+        self.retry_pending_sign_out().await;
         let api = ApiClient::new(server);
         let pair = api.login(username.trim(), password).await?;
         self.start(api, pair).await
@@ -141,6 +149,7 @@ impl Session {
     /// Restores the remembered session from the keyring. `Ok(None)` when there is none or
     /// the server no longer accepts it (the stale entry is then deleted).
     pub async fn restore(&self) -> Result<Option<SessionInfo>, CoreError> {
+        self.retry_pending_sign_out().await;
         let Some(text) = self.secrets.get(SESSION_ENTRY)? else {
             return Ok(None);
         };
@@ -211,24 +220,70 @@ impl Session {
 
     async fn rotate(&self, live: &mut Live) -> Result<(), CoreError> {
         let pair = live.api.refresh(&live.refresh).await?;
-        self.remember(live.api.base(), &pair.refresh_token, &live.user)?;
+        // Memory first: the old token is spent on the server, so losing the new pair
+        // would sign the user out. A failed keyring write costs only "remember me".
         live.access = pair.access_token;
         live.refresh = pair.refresh_token;
         live.access_expires = parse_expiry(&pair.expires_at);
+        if let Err(e) = self.remember(live.api.base(), &live.refresh, &live.user) {
+            tracing::warn!(error = %e, "the rotated session could not be saved in the keyring; it lasts until the app closes");
+        }
         Ok(())
     }
 
-    /// Signs out: tells the server (best effort: offline sign-out still works locally),
-    /// deletes the keyring entry and forgets the tokens.
+    /// Signs out: deletes the keyring entry, forgets the tokens and tells the server. If
+    /// the server cannot be reached, the sign-out is kept and retried when it answers
+    /// (`retry_pending_sign_out`), so the server session does not outlive it.
     pub async fn logout(&self) -> Result<(), CoreError> {
         let live = self.live.lock().await.take();
-        if let Some(live) = &live {
-            if let Err(e) = live.api.logout(&live.access).await {
-                tracing::warn!(error = %e, "server sign-out failed; signing out locally");
+        self.secrets.delete(SESSION_ENTRY)?;
+        if let Some(live) = live {
+            let pending = Remembered {
+                server: live.api.base().to_string(),
+                refresh_token: live.refresh,
+                user: None,
+            };
+            if !self.send_sign_out(&pending).await {
+                let text = serde_json::to_string(&pending)
+                    .map_err(|e| CoreError::new(ErrorCode::Keyring, e.to_string()))?;
+                self.secrets.set(PENDING_SIGN_OUT_ENTRY, &text)?;
             }
         }
-        self.secrets.delete(SESSION_ENTRY)?;
         Ok(())
+    }
+
+    /// Sends a sign-out the server missed. Done at sign-in and at start; harmless when
+    /// there is none.
+    pub async fn retry_pending_sign_out(&self) {
+        let Ok(Some(text)) = self.secrets.get(PENDING_SIGN_OUT_ENTRY) else {
+            return;
+        };
+        let done = match serde_json::from_str::<Remembered>(&text) {
+            Ok(pending) => self.send_sign_out(&pending).await,
+            Err(_) => true,
+        };
+        if done {
+            if let Err(e) = self.secrets.delete(PENDING_SIGN_OUT_ENTRY) {
+                tracing::warn!(error = %e, "cannot clear the pending sign-out");
+            }
+        }
+    }
+
+    /// True when the server ended the session (or it had already ended); false when it
+    /// must be tried again.
+    async fn send_sign_out(&self, pending: &Remembered) -> bool {
+        let Ok(server) = ServerUrl::parse(&pending.server) else {
+            return true;
+        };
+        match ApiClient::new(server).logout(&pending.refresh_token).await {
+            Ok(()) => true,
+            // Unknown or expired: there is no session left to end.
+            Err(e) if e.status().is_some_and(|s| (400..500).contains(&s)) => true,
+            Err(e) => {
+                tracing::warn!(error = %e, "server sign-out failed; it is retried when the server answers");
+                false
+            }
+        }
     }
 }
 

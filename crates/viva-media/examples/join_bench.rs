@@ -9,7 +9,7 @@
 
 use std::time::{Duration, Instant};
 
-use livekit_api::access_token::{AccessToken, VideoGrants};
+use livekit_api::access_token::VideoGrants;
 use viva_media::synthetic::{decode_stamp, FrameStamp, VideoPattern};
 use viva_media::{
     LocalTrack, PublishOptions, Room, RoomEvent, RoomOptions, VideoFormat, VideoSource,
@@ -18,17 +18,16 @@ use viva_media::{
 use viva_testkit::LiveKitServer;
 
 fn token(server: &LiveKitServer, identity: &str) -> String {
-    AccessToken::with_api_key(&server.api_key, &server.api_secret)
-        .with_identity(identity)
-        .with_grants(VideoGrants {
+    server.join_token(
+        identity,
+        VideoGrants {
             room_join: true,
             room: "bench".into(),
             can_publish: Some(true),
             can_subscribe: Some(true),
             ..Default::default()
-        })
-        .to_jwt()
-        .expect("token")
+        },
+    )
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {

@@ -17,6 +17,9 @@ pub struct Config {
     pub jwt_secret: Secret,
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
+    /// How long after its use a refresh token may be presented again for a fresh pair (its
+    /// unused successor voided) instead of ending the session: a lost answer is not theft.
+    pub refresh_reuse_interval: Duration,
     /// Largest accepted request body; larger ones get 413.
     pub max_body_bytes: usize,
     /// Failed logins allowed per username (and per client address) per window.
@@ -86,8 +89,6 @@ pub struct LiveKitConfig {
     pub region: Option<String>,
     /// Lifetime of join tokens. Short: LiveKit refreshes connected clients itself.
     pub token_ttl: Duration,
-    /// The largest `ttl` the token API grants.
-    pub max_token_ttl: Duration,
 }
 
 impl LiveKitConfig {
@@ -169,10 +170,14 @@ impl Config {
             })?,
             None => file.livekit_token_ttl_seconds.unwrap_or(600),
         };
-        if token_ttl_secs == 0 {
+        let max_ttl_secs = crate::livekit::MAX_JOIN_TOKEN_TTL.as_secs();
+        if token_ttl_secs == 0 || token_ttl_secs > max_ttl_secs {
             return Err(ConfigError::Invalid {
                 name: "VIVA_LIVEKIT_TOKEN_TTL_SECONDS",
-                message: "must be at least 1".into(),
+                message: format!(
+                    "must be between 1 and {max_ttl_secs} (a join token outlives an eject or \
+                     an end by at most its lifetime; LiveKit refreshes connected clients)"
+                ),
             });
         }
         let jwt_secret = env("VIVA_JWT_SECRET")
@@ -256,11 +261,14 @@ impl Config {
                     .unwrap_or_default(),
                 region: pick("VIVA_LIVEKIT_REGION", file.livekit_region),
                 token_ttl: Duration::from_secs(token_ttl_secs),
-                max_token_ttl: Duration::from_secs(token_ttl_secs.max(3600)),
             },
             jwt_secret,
             access_token_ttl: Duration::from_secs(15 * 60),
             refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
+            refresh_reuse_interval: Duration::from_secs(number(
+                "VIVA_REFRESH_REUSE_INTERVAL_SECONDS",
+                30,
+            )?),
             max_body_bytes: 64 * 1024,
             login_attempts_per_window: 10,
             login_window: Duration::from_secs(15 * 60),

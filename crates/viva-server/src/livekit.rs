@@ -6,12 +6,19 @@ use std::time::Duration;
 use livekit_api::access_token::{AccessToken, VideoGrants};
 use livekit_api::services::room::{CreateRoomOptions, RoomClient};
 use livekit_api::services::{ServerError, ServerErrorCode, ServiceError};
+pub use livekit_api::webhooks::WebhookError;
+use livekit_api::webhooks::WebhookReceiver;
 use livekit_protocol as proto;
 
 use crate::config::LiveKitConfig;
 use crate::error::ApiError;
 
-pub use proto::{ParticipantInfo, TrackType};
+pub use proto::{ParticipantInfo, TrackType, WebhookEvent};
+
+/// The longest a join token lives, whatever is asked or configured: a token handed out
+/// before an eject or an end must stop working soon (connected clients stay in through
+/// LiveKit's own refresh).
+pub const MAX_JOIN_TOKEN_TTL: Duration = Duration::from_secs(600);
 
 /// What a join token allows. Built by the server from the caller's role, never from input.
 #[derive(Debug, Clone)]
@@ -168,6 +175,20 @@ impl LiveKit {
         }
     }
 
+    /// Checks a webhook delivery's signature (a JWT signed with our API secret that carries
+    /// the body's SHA-256) and decodes the event.
+    pub fn verify_webhook(
+        &self,
+        body: &str,
+        authorization: &str,
+    ) -> Result<WebhookEvent, WebhookError> {
+        let verifier = livekit_api::access_token::TokenVerifier::with_api_key(
+            &self.config.api_key,
+            self.config.api_secret.expose(),
+        );
+        WebhookReceiver::new(verifier).receive(body, authorization)
+    }
+
     /// Mints a join token for exactly one room with minimal grants: no room creation or
     /// listing, no recording, and no updating one's own metadata.
     pub fn join_token(&self, grant: &JoinGrant) -> Result<IssuedToken, ApiError> {
@@ -177,6 +198,7 @@ impl LiveKit {
         // Our audit id for the issued_tokens table; the token itself is never stored.
         let jti = uuid::Uuid::new_v4().to_string();
         let now_ms = chrono::Utc::now().timestamp_millis();
+        let ttl = grant.ttl.min(MAX_JOIN_TOKEN_TTL);
         let sources = if grant.can_publish {
             vec![
                 "camera".to_owned(),
@@ -191,7 +213,7 @@ impl LiveKit {
             AccessToken::with_api_key(&self.config.api_key, self.config.api_secret.expose())
                 .with_identity(&grant.identity)
                 .with_name(&grant.name)
-                .with_ttl(grant.ttl)
+                .with_ttl(ttl)
                 .with_grants(VideoGrants {
                     room_join: true,
                     room: grant.room.clone(),
@@ -208,7 +230,7 @@ impl LiveKit {
         Ok(IssuedToken {
             token,
             jti,
-            expires_at_ms: now_ms + grant.ttl.as_millis() as i64,
+            expires_at_ms: now_ms + ttl.as_millis() as i64,
         })
     }
 }

@@ -56,6 +56,18 @@ impl Bot {
         interview: &str,
         extra: &[&str],
     ) -> Bot {
+        Self::demo_user_with_env(name, server_url, username, interview, extra, &[])
+    }
+
+    /// `demo_user` with extra environment (e.g. `VIVA_FAKE_CAMERA` for `--publish camera`).
+    pub fn demo_user_with_env(
+        name: &str,
+        server_url: &str,
+        username: &str,
+        interview: &str,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Bot {
         let password = match username {
             "candidate" => "viva-candidate",
             "interviewer" => "viva-interviewer",
@@ -73,7 +85,9 @@ impl Bot {
         .map(|s| s.to_string())
         .collect();
         args.extend(extra.iter().map(|s| s.to_string()));
-        Bot::spawn(name, &args, &[("VIVA_BOT_PASSWORD", password)])
+        let mut vars = vec![("VIVA_BOT_PASSWORD", password)];
+        vars.extend_from_slice(env);
+        Bot::spawn(name, &args, &vars)
     }
 
     /// Waits for a line matching `pred`, returning it; panics with everything seen after

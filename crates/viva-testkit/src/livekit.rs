@@ -16,6 +16,9 @@ pub struct LiveKitServer {
     pub api_key: String,
     pub api_secret: String,
     pub http_port: u16,
+    /// Where this server sends its webhooks (`/webhooks/livekit/` on 127.0.0.1): the port
+    /// is reserved for the first `VivaServer` started with this LiveKit.
+    pub webhook_port: u16,
     pub rtc_tcp_port: u16,
     pub udp_range: (u16, u16),
     service: Service,
@@ -46,6 +49,7 @@ impl LiveKitServer {
         let http_port = ports::free_tcp_port();
         let rtc_tcp_port = ports::free_tcp_port();
         let udp_range = ports::free_udp_range(40);
+        let webhook_port = ports::free_tcp_port();
         let api_key = "vivatest".to_owned();
         let api_secret = random_secret();
         let redis = opts
@@ -53,15 +57,18 @@ impl LiveKitServer {
             .as_ref()
             .map(|addr| format!("redis:\n  address: {addr}\n"))
             .unwrap_or_default();
-        // Remote unmute is off by default in LiveKit; the interviewer's "unmute" control
-        // needs it (see README, "LiveKit configuration").
+        // As deployments must run it (README, "LiveKit configuration"): remote unmute on
+        // (the interviewer's "unmute" control), no room created by a join token (only
+        // viva-server creates rooms, so an old token cannot bring an ended room back), and
+        // webhooks to viva-server (which removes a banned identity that joins anyway).
         let config = format!(
             "port: {http_port}\n\
              bind_addresses: [\"127.0.0.1\"]\n\
              rtc:\n  tcp_port: {rtc_tcp_port}\n  port_range_start: {}\n  port_range_end: {}\n  \
              use_external_ip: false\n  node_ip: 127.0.0.1\n\
-             room:\n  enable_remote_unmute: true\n\
+             room:\n  enable_remote_unmute: true\n  auto_create: false\n\
              keys:\n  {api_key}: {api_secret}\n\
+             webhook:\n  api_key: {api_key}\n  urls:\n    - http://127.0.0.1:{webhook_port}/webhooks/livekit/\n\
              logging:\n  level: info\n{redis}",
             udp_range.0, udp_range.1
         );
@@ -71,6 +78,7 @@ impl LiveKitServer {
             api_key,
             api_secret,
             http_port,
+            webhook_port,
             rtc_tcp_port,
             udp_range,
             service: spawn(&config_path, dir.path()),
@@ -107,6 +115,47 @@ impl LiveKitServer {
     /// The URL clients connect to.
     pub fn ws_url(&self) -> String {
         format!("ws://127.0.0.1:{}", self.http_port)
+    }
+
+    /// Creates `room` (rooms are never created by a join: `room.auto_create: false`).
+    /// Blocking; callable from async code too (it runs on a thread of its own).
+    pub fn create_room(&self, room: &str) {
+        let (url, key, secret, room) = (
+            self.http_url(),
+            self.api_key.clone(),
+            self.api_secret.clone(),
+            room.to_owned(),
+        );
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async {
+                livekit_api::services::room::RoomClient::with_api_key(&url, &key, &secret)
+                    .create_room(&room, Default::default())
+                    .await
+                    .unwrap_or_else(|e| panic!("CreateRoom {room}: {e}"));
+            })
+        })
+        .join()
+        .expect("create_room thread");
+    }
+
+    /// A token to join `room` with `grants` (the room is named in them), for tests that talk
+    /// to LiveKit without viva-server. Creates the room first.
+    pub fn join_token(
+        &self,
+        identity: &str,
+        grants: livekit_api::access_token::VideoGrants,
+    ) -> String {
+        self.create_room(&grants.room);
+        livekit_api::access_token::AccessToken::with_api_key(&self.api_key, &self.api_secret)
+            .with_identity(identity)
+            .with_name(identity)
+            .with_grants(grants)
+            .to_jwt()
+            .expect("sign a join token")
     }
 
     /// Kills the server (SIGKILL), as a crash would.

@@ -77,7 +77,12 @@ impl VivaServer {
             .prefix("viva-server-")
             .tempdir()
             .expect("tempdir");
-        let port = ports::free_tcp_port();
+        // LiveKit sends its webhooks to the port it reserved for us; a second node on the
+        // same LiveKit (or a retry after a port clash) gets a port of its own.
+        let port = livekit
+            .map(|lk| lk.webhook_port)
+            .filter(|p| std::net::TcpListener::bind(("127.0.0.1", *p)).is_ok())
+            .unwrap_or_else(ports::free_tcp_port);
         let database_url = database_url.unwrap_or_else(|| {
             format!("sqlite://{}?mode=rwc", dir.path().join("viva.db").display())
         });

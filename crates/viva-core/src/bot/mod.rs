@@ -65,9 +65,10 @@ pub struct Args {
     /// The one-time password; prefer VIVA_BOT_OTP (arguments show in `ps`).
     #[arg(long, env = "VIVA_BOT_OTP", hide_env_values = true)]
     pub otp: Option<String>,
-    /// What to publish: audio, video (a camera track), screen (a screen-share track), or
-    /// several (comma-separated).
-    #[arg(long, value_delimiter = ',', value_parser = ["audio", "video", "screen"])]
+    /// What to publish: audio, video (a synthetic camera track), camera (the first camera
+    /// through the app's capture pipeline; VIVA_FAKE_CAMERA gives the test camera), screen
+    /// (a screen-share track), or several (comma-separated).
+    #[arg(long, value_delimiter = ',', value_parser = ["audio", "video", "camera", "screen"])]
     pub publish: Vec<String>,
     /// Published video size, WIDTHxHEIGHT.
     #[arg(long, default_value = "640x360", value_parser = parse_size)]

@@ -1,5 +1,6 @@
-//! Synthetic media the bot publishes: a coloured pattern with an embedded frame counter and
-//! a sine tone. Each runs in its own task until the returned guard is dropped.
+//! Media the bot publishes: a coloured pattern with an embedded frame counter and a sine
+//! tone (synthetic), or the camera as the app sends it (the real capture pipeline). Each
+//! runs until the returned guard is dropped.
 
 use std::time::Duration;
 
@@ -9,21 +10,37 @@ use viva_media::{
     VideoSourceOptions,
 };
 
-use super::Args;
+use std::sync::Arc;
 
-/// Stops the publishing tasks when dropped.
-pub struct Publishers(Vec<tokio::task::JoinHandle<()>>);
+use viva_capture::{Capture, CaptureConfig, FrameHandler, Stream};
+
+use super::Args;
+use crate::camera::{self, media_frame};
+use crate::error::{CoreError, ErrorCode};
+use crate::room::VideoKind;
+
+/// Stops the publishing tasks (and the camera capture) when dropped.
+pub struct Publishers {
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    /// Held for its drop: the capture and the track end with it.
+    _camera: Option<CameraFeed>,
+}
 
 impl Drop for Publishers {
     fn drop(&mut self) {
-        for t in &self.0 {
+        for t in &self.tasks {
             t.abort();
         }
     }
 }
 
-pub async fn start(room: &Room, args: &Args) -> Result<Publishers, MediaError> {
+pub async fn start(room: &Room, args: &Args) -> Result<Publishers, CoreError> {
     let mut tasks = Vec::new();
+    let camera = if args.publish.iter().any(|p| p == "camera") {
+        Some(publish_camera(room).await?)
+    } else {
+        None
+    };
     for screen in [false, true] {
         let flag = if screen { "screen" } else { "video" };
         if args.publish.iter().any(|p| p == flag) {
@@ -49,7 +66,60 @@ pub async fn start(room: &Room, args: &Args) -> Result<Publishers, MediaError> {
             }
         }));
     }
-    Ok(Publishers(tasks))
+    Ok(Publishers {
+        tasks,
+        _camera: camera,
+    })
+}
+
+/// The camera track as the app publishes it (720p30, simulcast), captured by viva-capture
+/// from the first camera found; with `VIVA_FAKE_CAMERA` that is the test camera.
+pub struct CameraFeed {
+    _capture: Capture,
+    _track: LocalTrack,
+}
+
+struct ToSource(VideoSource);
+
+impl FrameHandler for ToSource {
+    fn frame(&self, stream: Stream, frame: viva_capture::Frame) {
+        if stream == Stream::Main {
+            if let Err(e) = self.0.capture_frame(&media_frame(frame)) {
+                tracing::warn!(error = %e, "camera frame not sent");
+            }
+        }
+    }
+
+    fn failed(&self, error: viva_capture::CaptureError) {
+        tracing::warn!(error = %error, "camera capture stopped");
+    }
+}
+
+async fn publish_camera(room: &Room) -> Result<CameraFeed, CoreError> {
+    let kind = VideoKind::Camera;
+    let config = CaptureConfig {
+        preview: None,
+        ..kind.capture_config()
+    };
+    let size = config.main.unwrap_or(camera::CAMERA_SIZE);
+    let source = VideoSource::new(size.width, size.height, VideoSourceOptions::default())?;
+    let track = LocalTrack::video("camera", &source)?;
+    let capture = tokio::task::spawn_blocking(move || {
+        let device = viva_capture::cameras()?
+            .into_iter()
+            .next()
+            .ok_or(viva_capture::CaptureError::NotFound("no camera".into()))?;
+        Capture::start(&device, config, Arc::new(ToSource(source)))
+    })
+    .await
+    .map_err(|e| CoreError::new(ErrorCode::Media, e.to_string()))??;
+    room.local_participant()
+        .publish_track(&track, kind.publish_options())
+        .await?;
+    Ok(CameraFeed {
+        _capture: capture,
+        _track: track,
+    })
 }
 
 /// A camera track, or a screen-share track (`screen`: screencast source, no simulcast).

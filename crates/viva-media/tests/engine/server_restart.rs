@@ -54,6 +54,10 @@ async fn a_server_restart_ends_in_reconnected_or_a_clear_disconnect() {
     .await;
     let reconnecting_after = killed.elapsed();
     server.restart();
+    // The restarted server remembers no rooms, and Viva's LiveKit never creates one for a
+    // join (`room.auto_create: false`): the room comes back the way viva-server brings it
+    // back when the app rejoins through it.
+    server.create_room("restart");
     let restarted = Instant::now();
 
     let mut log = Vec::new();

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use livekit_api::access_token::{AccessToken, VideoGrants};
+use livekit_api::access_token::VideoGrants;
 use tokio::task::JoinHandle;
 use viva_media::synthetic::{FrameStamp, SineTone, VideoPattern};
 use viva_media::{
@@ -18,19 +18,17 @@ pub const WIDTH: u32 = 640;
 pub const HEIGHT: u32 = 360;
 
 pub fn token(server: &LiveKitServer, room: &str, identity: &str) -> String {
-    AccessToken::with_api_key(&server.api_key, &server.api_secret)
-        .with_identity(identity)
-        .with_name(identity)
-        .with_grants(VideoGrants {
+    server.join_token(
+        identity,
+        VideoGrants {
             room_join: true,
             room: room.to_owned(),
             can_publish: Some(true),
             can_subscribe: Some(true),
             can_publish_data: Some(true),
             ..Default::default()
-        })
-        .to_jwt()
-        .expect("sign a join token")
+        },
+    )
 }
 
 pub async fn join(server: &LiveKitServer, room: &str, identity: &str) -> (Room, RoomEvents) {

@@ -12,20 +12,19 @@ use viva_media::{
 };
 use viva_testkit::{LiveKitServer, PulseAudio};
 
-use livekit_api::access_token::{AccessToken, VideoGrants};
+use livekit_api::access_token::VideoGrants;
 
 fn token(server: &LiveKitServer, identity: &str) -> String {
-    AccessToken::with_api_key(&server.api_key, &server.api_secret)
-        .with_identity(identity)
-        .with_grants(VideoGrants {
+    server.join_token(
+        identity,
+        VideoGrants {
             room_join: true,
             room: "platform-audio".into(),
             can_publish: Some(true),
             can_subscribe: Some(true),
             ..Default::default()
-        })
-        .to_jwt()
-        .unwrap()
+        },
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -33,22 +33,22 @@ pub async fn refuse_if_banned(
 }
 
 /// `identity` may join `room`: the room has not ended and they were not removed from it.
-/// Rooms without an interview (public and password rooms) are created in LiveKit with
-/// their stored options when someone first joins; interview rooms already exist.
+/// The LiveKit room is created here (or found) with its stored options, because LiveKit
+/// runs with `room.auto_create: false`: no token can create a room, so a token handed out
+/// before an end finds nothing to join. LiveKit also closes an empty room by itself; the
+/// next admitted join brings it back.
 pub async fn admit(state: &AppState, room: &Room, identity: &str) -> Result<(), ApiError> {
     if room.status == RoomStatus::Ended {
         return Err(ApiError::forbidden("This interview room has ended"));
     }
     refuse_if_banned(state, &room.name, identity).await?;
-    if room.interview_id.is_none() {
-        state
-            .livekit
-            .ensure_room(
-                &room.name,
-                room.empty_timeout as u32,
-                room.max_participants as u32,
-            )
-            .await?;
-    }
+    state
+        .livekit
+        .ensure_room(
+            &room.name,
+            room.empty_timeout as u32,
+            room.max_participants as u32,
+        )
+        .await?;
     Ok(())
 }

@@ -11,7 +11,7 @@ use crate::error::ApiError;
 use crate::extract::Json;
 use crate::session::CurrentUser;
 use crate::state::AppState;
-use crate::store::{RefreshOutcome, User};
+use crate::store::{NewRefreshToken, RefreshOutcome, User};
 
 /// A valid argon2id hash of a random password: unknown usernames are checked against it so
 /// that "no such user" and "wrong password" take the same time.
@@ -37,28 +37,32 @@ pub async fn login(
         return Err(ApiError::validation(problems));
     }
 
-    // Failed attempts are counted per username and per address, in the database so the
-    // limit holds across server nodes. Only failures count: a user who signs in correctly
-    // is never locked out by their own successes.
+    // Every attempt is counted before the password is checked: argon2 takes tens of
+    // milliseconds, and checking the limit first let 60 parallel guesses through a limit
+    // of 10. Three windows, in the database so they hold across nodes:
+    // - per username and address: `limit` (the one a guesser meets);
+    // - per username from anywhere: 10 x `limit`, so one stranger's address cannot lock
+    //   the owner out, while a spread-out attack still stops;
+    // - per address: 5 x `limit` (one address trying many usernames).
+    // A success is refunded and clears its own username-and-address window.
     let window_ms = state.config.login_window.as_millis() as i64;
     let limit = state.config.login_attempts_per_window;
     let now = now_ms();
-    let user_bucket = format!("login:user:{}", username.to_lowercase());
-    let ip_bucket = format!("login:ip:{ip}");
-    let retry_after = ((window_ms - now.rem_euclid(window_ms)) / 1000) as u64;
-    if state
-        .store
-        .rate_limit_count(&user_bucket, window_ms, now)
-        .await?
-        >= limit
-        || state
-            .store
-            .rate_limit_count(&ip_bucket, window_ms, now)
-            .await?
-            >= limit * 5
-    {
+    let name = username.to_lowercase();
+    let buckets = [
+        (format!("login:user-ip:{name}:{ip}"), limit),
+        (format!("login:user:{name}"), limit * 10),
+        (format!("login:ip:{ip}"), limit * 5),
+    ];
+    let mut over = false;
+    for (bucket, max) in &buckets {
+        let (count, _) = state.store.rate_limit_hit(bucket, window_ms, now).await?;
+        over |= count > *max;
+    }
+    if over {
         state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
-        return Err(ApiError::too_many_requests(retry_after));
+        let retry_after = ((window_ms - now.rem_euclid(window_ms)) / 1000) as u64;
+        return Err(ApiError::too_many_requests(retry_after.max(1)));
     }
 
     let user = state.store.user_by_username(&username).await?;
@@ -72,18 +76,18 @@ pub async fn login(
         .map_err(ApiError::internal)?;
     match user {
         Some(user) if ok => {
-            state.store.rate_limit_clear(&user_bucket).await?;
-            Ok(Json(issue_pair(&state, &user, Uuid::new_v4()).await?))
+            state.store.rate_limit_clear(&buckets[0].0).await?;
+            for (bucket, _) in &buckets[1..] {
+                state
+                    .store
+                    .rate_limit_refund(bucket, window_ms, now)
+                    .await?;
+            }
+            let refresh = NewRefresh::new(&state);
+            let family_id = state.store.start_session(user.id, refresh.row()).await?;
+            Ok(Json(pair(&state, &user, family_id, refresh)))
         }
         _ => {
-            state
-                .store
-                .rate_limit_hit(&user_bucket, window_ms, now)
-                .await?;
-            state
-                .store
-                .rate_limit_hit(&ip_bucket, window_ms, now)
-                .await?;
             state.metrics.logins_failed.fetch_add(1, Ordering::Relaxed);
             Err(ApiError::unauthorized("Invalid username or password"))
         }
@@ -100,14 +104,20 @@ pub async fn refresh(
             "refresh_token should not be empty".into(),
         ]));
     }
-    match state.store.use_refresh_token(&token_hash(&token)).await? {
+    let successor = NewRefresh::new(&state);
+    let reuse_interval_ms = state.config.refresh_reuse_interval.as_millis() as i64;
+    match state
+        .store
+        .rotate_refresh_token(&token_hash(&token), successor.row(), reuse_interval_ms)
+        .await?
+    {
         RefreshOutcome::Rotated { user_id, family_id } => {
             let user = state
                 .store
                 .user_by_id(user_id)
                 .await?
                 .ok_or_else(|| ApiError::unauthorized("Invalid refresh token"))?;
-            Ok(Json(issue_pair(&state, &user, family_id).await?))
+            Ok(Json(pair(&state, &user, family_id, successor)))
         }
         RefreshOutcome::Reused => {
             tracing::warn!("refresh token reused: session family revoked");
@@ -175,24 +185,40 @@ pub async fn me(user: CurrentUser) -> Json<Me> {
     })
 }
 
-async fn issue_pair(state: &AppState, user: &User, family_id: Uuid) -> Result<TokenPair, ApiError> {
+/// A refresh token about to be handed out, with its stored form.
+struct NewRefresh {
+    token: String,
+    hash: String,
+    expires_at_ms: i64,
+}
+
+impl NewRefresh {
+    fn new(state: &AppState) -> Self {
+        let token = random_token(32);
+        Self {
+            hash: token_hash(&token),
+            token,
+            expires_at_ms: now_ms() + state.config.refresh_token_ttl.as_millis() as i64,
+        }
+    }
+
+    fn row(&self) -> NewRefreshToken<'_> {
+        NewRefreshToken {
+            hash: &self.hash,
+            expires_at_ms: self.expires_at_ms,
+        }
+    }
+}
+
+/// The pair handed out: a new access token and the refresh token already stored.
+fn pair(state: &AppState, user: &User, family_id: Uuid, refresh: NewRefresh) -> TokenPair {
     let now = chrono::Utc::now();
     let access_ttl = state.config.access_token_ttl.as_secs() as i64;
-    let refresh = random_token(32);
-    state
-        .store
-        .insert_refresh_token(
-            &token_hash(&refresh),
-            family_id,
-            user.id,
-            now.timestamp_millis() + state.config.refresh_token_ttl.as_millis() as i64,
-        )
-        .await?;
-    Ok(TokenPair {
+    TokenPair {
         access_token: state
             .tokens
             .issue(user.id, family_id, now.timestamp(), access_ttl),
-        refresh_token: refresh,
+        refresh_token: refresh.token,
         expires_at: ms_to_rfc3339(now.timestamp_millis() + access_ttl * 1000),
-    })
+    }
 }

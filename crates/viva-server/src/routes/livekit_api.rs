@@ -8,7 +8,8 @@ use uuid::Uuid;
 use viva_api::livekit::{ConnectionInfo, Features, Health, TokenRequest, TokenResponse};
 
 use super::interviews::{load, side_of, Side};
-use crate::domain::{ms_to_rfc3339, user_identity};
+use super::rooms::room_row_for;
+use crate::domain::{interview_room_name, ms_to_rfc3339, user_identity};
 use crate::error::ApiError;
 use crate::extract::Json;
 use crate::livekit::JoinGrant;
@@ -56,6 +57,7 @@ pub async fn token(
     // the staff member who asked for the password; the candidate uses the password).
     let not_found = || ApiError::not_found(format!("Room {room_id} not found"));
     let forbidden = || ApiError::forbidden("Insufficient permissions to join this room");
+    let mut interview_room = None;
     let is_interviewer = if room_id.starts_with("interview_") {
         let session = state
             .store
@@ -72,23 +74,31 @@ pub async fn token(
         }
         true
     } else {
+        // One spelling per room: Uuid::parse_str also takes upper case, braces, no dashes
+        // and `urn:uuid:`, each of which LiveKit would treat as another room (bans included).
         let interview_id = room_id
             .strip_prefix("interview-")
             .and_then(|rest| Uuid::parse_str(rest).ok())
+            .filter(|id| interview_room_name(*id) == room_id)
             .ok_or_else(not_found)?;
         let interview = load(&state, interview_id).await.map_err(|_| not_found())?;
         let side = side_of(&interview, user.id()).ok_or_else(forbidden)?;
         admission::require_joinable(&interview)?;
+        interview_room = Some(interview);
         side == Side::Interviewer
     };
-    match state.store.room(&room_id).await? {
+    let room = match &interview_room {
+        Some(interview) => Some(room_row_for(&state, interview).await?.0),
+        None => state.store.room(&room_id).await?,
+    };
+    match room {
         Some(room) => admission::admit(&state, &room, &identity).await?,
-        None => admission::refuse_if_banned(&state, &room_id, &identity).await?,
+        None => return Err(not_found()),
     }
-    let max = state.config.livekit.max_token_ttl;
+    // Asked-for lifetimes are capped where every join token is minted (MAX_JOIN_TOKEN_TTL).
     let ttl = body
         .ttl
-        .map(|t| Duration::from_secs(t as u64).min(max))
+        .map(|t| Duration::from_secs(t as u64))
         .unwrap_or(state.config.livekit.token_ttl);
     let name = body
         .name

@@ -13,6 +13,7 @@ pub mod openapi;
 mod ops;
 pub mod public;
 mod rooms;
+mod webhooks;
 
 use std::net::SocketAddr;
 
@@ -94,6 +95,7 @@ pub fn router(state: AppState) -> Router {
         )
         // one-time-password rooms and the agents' application query
         .route("/graphql", post(graphql::handler))
+        .route("/webhooks/livekit/", post(webhooks::livekit))
         // ops
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

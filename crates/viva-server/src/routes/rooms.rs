@@ -42,11 +42,32 @@ pub async fn ensure_room_for(
     state: &AppState,
     interview: &Interview,
 ) -> Result<(Room, bool), ApiError> {
+    let (room, created) = room_row_for(state, interview).await?;
+    if room.status == RoomStatus::Ended {
+        return Ok((room, false));
+    }
+    state
+        .livekit
+        .ensure_room(
+            &room.name,
+            room.empty_timeout as u32,
+            room.max_participants as u32,
+        )
+        .await?;
+    Ok((room, created))
+}
+
+/// The interview's room in our database, created on first use (LiveKit is not asked;
+/// `admission::admit` does that for joins).
+pub async fn room_row_for(
+    state: &AppState,
+    interview: &Interview,
+) -> Result<(Room, bool), ApiError> {
     let name = interview_room_name(interview.id);
-    let (room, created) = state
+    Ok(state
         .store
         .ensure_room(NewRoom {
-            name: name.clone(),
+            name,
             interview_id: Some(interview.id),
             room_code: None,
             template: "interview".into(),
@@ -54,19 +75,7 @@ pub async fn ensure_room_for(
             empty_timeout: EMPTY_TIMEOUT_S,
             max_duration: interview.duration_minutes * 60,
         })
-        .await?;
-    if room.status == RoomStatus::Ended {
-        return Ok((room, false));
-    }
-    state
-        .livekit
-        .ensure_room(
-            &name,
-            room.empty_timeout as u32,
-            room.max_participants as u32,
-        )
-        .await?;
-    Ok((room, created))
+        .await?)
 }
 
 pub async fn join(
@@ -78,7 +87,7 @@ pub async fn join(
     let (interview, side) = load_as_participant(&state, id, &user).await?;
     admission::require_joinable(&interview)?;
     let identity = user_identity(user.id());
-    let (room, _) = ensure_room_for(&state, &interview).await?;
+    let (room, _) = room_row_for(&state, &interview).await?;
     admission::admit(&state, &room, &identity).await?;
     let is_interviewer = side == Side::Interviewer;
     let issued = state

@@ -20,6 +20,7 @@ pub struct RoomEnding {
 pub struct CleanupReport {
     pub passwords_deleted: u64,
     pub rate_limits_deleted: u64,
+    pub webhook_events_deleted: u64,
 }
 
 /// How long spent passwords and old rate-limit windows are kept (audit, then gone).
@@ -113,7 +114,8 @@ impl Store {
     }
 
     /// Forgets what has served its purpose: passwords of ended rooms and passwords spent or
-    /// expired more than a retention period ago, and rate-limit windows older than that.
+    /// expired more than a retention period ago, rate-limit windows and webhook
+    /// deliveries older than that.
     /// Idempotent, so every node may run it.
     pub async fn cleanup(&self, now_ms: i64) -> Result<CleanupReport> {
         let cutoff = now_ms - RETENTION_MS;
@@ -131,9 +133,11 @@ impl Store {
             .execute(&self.pool)
             .await?
             .rows_affected();
+        let webhook_events = self.purge_webhook_deliveries(cutoff).await?;
         Ok(CleanupReport {
             passwords_deleted: passwords,
             rate_limits_deleted: limits,
+            webhook_events_deleted: webhook_events,
         })
     }
 }

@@ -52,4 +52,18 @@ impl Store {
             .await?;
         Ok(())
     }
+
+    /// Takes back one hit of the current window (an attempt that turned out legitimate).
+    pub async fn rate_limit_refund(&self, bucket: &str, window_ms: i64, now_ms: i64) -> Result<()> {
+        let window_start = now_ms - now_ms.rem_euclid(window_ms);
+        sqlx::query(
+            "UPDATE rate_limits SET count = count - 1 \
+             WHERE bucket = $1 AND window_start >= $2 AND count > 0",
+        )
+        .bind(bucket)
+        .bind(window_start)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
 }

@@ -19,6 +19,7 @@ mod public;
 mod rooms;
 mod sessions;
 mod users;
+mod webhooks;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::AnyPool;
@@ -32,7 +33,7 @@ pub use outbox::OutboxMessage;
 pub use passwords::{NewPasswordRoom, RoomPassword};
 pub use public::{NewPublicJoin, NewPublicSession, PublicSession};
 pub use rooms::{NewRoom, Room};
-pub use sessions::RefreshOutcome;
+pub use sessions::{NewRefreshToken, RefreshOutcome};
 pub use users::{NewUser, User};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

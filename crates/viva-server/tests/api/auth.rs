@@ -40,7 +40,13 @@ async fn sign_in_me_and_wrong_passwords() {
 
 #[tokio::test]
 async fn refresh_rotates_and_reuse_revokes_the_session() {
-    let app = TestApp::start().await;
+    // No reuse interval: any second use of a token is theft (the interval has its own
+    // test in sessions.rs).
+    let app = TestApp::start_with(crate::Opts {
+        env: vec![("VIVA_REFRESH_REUSE_INTERVAL_SECONDS", "0".into())],
+        ..crate::Opts::default()
+    })
+    .await;
     app.actor("ro", Role::Candidate, false, false).await;
     let (_, first) = app
         .post(

@@ -71,8 +71,23 @@ async fn the_token_api_validates_and_grants_only_your_own_rooms() {
     assert!(ok["expiresAt"].is_string());
     let claims = jwt_claims(ok["token"].as_str().unwrap());
     let lifetime = claims["exp"].as_i64().unwrap() - claims["nbf"].as_i64().unwrap();
-    assert!(lifetime <= 3600, "ttl is capped, got {lifetime}s");
+    assert!(
+        lifetime <= 600,
+        "ttl is capped at 10 minutes, got {lifetime}s"
+    );
     assert_eq!(claims["video"]["room"], room);
+
+    // One spelling per room: each of these would be a different LiveKit room, with no ban.
+    let upper = format!("interview-{}", i.id.to_string().to_uppercase());
+    let braces = format!("interview-{{{}}}", i.id);
+    let simple = format!("interview-{}", i.id.simple());
+    let urn = format!("interview-urn:uuid:{}", i.id);
+    for other in [upper, braces, simple, urn] {
+        let (s, body) = app
+            .post("/api/livekit/token", t, json!({"roomId": other}))
+            .await;
+        assert_error(s, &body, 404);
+    }
 }
 
 #[tokio::test]

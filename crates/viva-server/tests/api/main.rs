@@ -13,9 +13,11 @@ mod ops;
 mod otp;
 mod public;
 mod rooms;
+mod sessions;
 mod store;
 mod stub;
 mod sweeper;
 mod validation;
+mod webhooks;
 
 pub use harness::*;

@@ -6,7 +6,8 @@ use uuid::Uuid;
 use viva_server::domain::{FeedbackKind, InterviewStatus, InterviewType, Role, RoomStatus};
 use viva_server::store::{
     NewApplication, NewFeedback, NewInterview, NewJob, NewPasswordRoom, NewPublicJoin,
-    NewPublicSession, NewRoom, NewUser, RefreshOutcome, Store, StoreError, RETENTION_MS,
+    NewPublicSession, NewRefreshToken, NewRoom, NewUser, RefreshOutcome, Store, StoreError,
+    RETENTION_MS,
 };
 use viva_testkit::Postgres;
 
@@ -47,27 +48,29 @@ async fn conformance(store: Store) {
     );
     assert!(store.user_by_id(Uuid::new_v4()).await.unwrap().is_none());
 
-    // refresh tokens: rotation, reuse revokes the family, concurrent use rotates once
-    let fam = Uuid::new_v4();
+    // sessions: rotation, reuse revokes the family, concurrent use rotates once
     let far = chrono::Utc::now().timestamp_millis() + 60_000;
-    store
-        .insert_refresh_token("h1", fam, cand.id, far)
-        .await
-        .unwrap();
+    let tok = |hash: &'static str| NewRefreshToken {
+        hash,
+        expires_at_ms: far,
+    };
+    let fam = store.start_session(cand.id, tok("h1")).await.unwrap();
+    assert!(store.refresh_family_live(fam).await.unwrap());
     assert_eq!(
-        store.use_refresh_token("h1").await.unwrap(),
+        store
+            .rotate_refresh_token("h1", tok("h2"), 0)
+            .await
+            .unwrap(),
         RefreshOutcome::Rotated {
             user_id: cand.id,
             family_id: fam
         }
     );
-    store
-        .insert_refresh_token("h2", fam, cand.id, far)
-        .await
-        .unwrap();
-    assert!(store.refresh_family_live(fam).await.unwrap());
     assert_eq!(
-        store.use_refresh_token("h1").await.unwrap(),
+        store
+            .rotate_refresh_token("h1", tok("h3"), 0)
+            .await
+            .unwrap(),
         RefreshOutcome::Reused
     );
     assert!(
@@ -75,21 +78,23 @@ async fn conformance(store: Store) {
         "reuse revoked the family"
     );
     assert_eq!(
-        store.use_refresh_token("h2").await.unwrap(),
+        store
+            .rotate_refresh_token("h2", tok("h4"), 0)
+            .await
+            .unwrap(),
         RefreshOutcome::Invalid
     );
     assert_eq!(
-        store.use_refresh_token("unknown").await.unwrap(),
+        store
+            .rotate_refresh_token("unknown", tok("h5"), 0)
+            .await
+            .unwrap(),
         RefreshOutcome::Invalid
     );
-    let fam2 = Uuid::new_v4();
-    store
-        .insert_refresh_token("race", fam2, cand.id, far)
-        .await
-        .unwrap();
+    store.start_session(cand.id, tok("race")).await.unwrap();
     let (a, b) = tokio::join!(
-        store.use_refresh_token("race"),
-        store.use_refresh_token("race")
+        store.rotate_refresh_token("race", tok("race-a"), 0),
+        store.rotate_refresh_token("race", tok("race-b"), 0)
     );
     let rotated = [a.unwrap(), b.unwrap()]
         .iter()
@@ -97,11 +102,20 @@ async fn conformance(store: Store) {
         .count();
     assert_eq!(rotated, 1, "one of two concurrent refreshes wins");
     store
-        .insert_refresh_token("old", Uuid::new_v4(), cand.id, 1)
+        .start_session(
+            cand.id,
+            NewRefreshToken {
+                hash: "old",
+                expires_at_ms: 1,
+            },
+        )
         .await
         .unwrap();
     assert_eq!(
-        store.use_refresh_token("old").await.unwrap(),
+        store
+            .rotate_refresh_token("old", tok("old-next"), 0)
+            .await
+            .unwrap(),
         RefreshOutcome::Invalid,
         "expired"
     );
