@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize)]
 pub struct LoginRequest {
     #[serde(default)]
     pub username: Option<String>,
@@ -8,10 +8,34 @@ pub struct LoginRequest {
     pub password: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// Shown in place of a secret in Debug output (logs, panics).
+const REDACTED: &str = "<redacted>";
+
+fn redacted(secret: &Option<String>) -> Option<&'static str> {
+    secret.as_ref().map(|_| REDACTED)
+}
+
+impl std::fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginRequest")
+            .field("username", &self.username)
+            .field("password", &redacted(&self.password))
+            .finish()
+    }
+}
+
+#[derive(Clone, Default, Serialize, Deserialize)]
 pub struct RefreshRequest {
     #[serde(default)]
     pub refresh_token: Option<String>,
+}
+
+impl std::fmt::Debug for RefreshRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RefreshRequest")
+            .field("refresh_token", &redacted(&self.refresh_token))
+            .finish()
+    }
 }
 
 /// `POST /api/auth/login` and `/refresh`: a bearer access token (15 minutes) and a
@@ -46,4 +70,33 @@ pub struct Me {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct MessageResponse {
     pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_never_shows_secrets() {
+        let login = LoginRequest {
+            username: Some("dana".into()),
+            password: Some("hunter2-secret".into()),
+        };
+        let text = format!("{login:?}");
+        assert!(text.contains("dana") && !text.contains("hunter2"), "{text}");
+        let refresh = RefreshRequest {
+            refresh_token: Some("rt-abcdef-secret".into()),
+        };
+        assert!(!format!("{refresh:?}").contains("rt-abcdef"));
+        let pair = TokenPair {
+            access_token: "at-secret".into(),
+            refresh_token: "rt-secret".into(),
+            expires_at: "2026-12-01T00:00:00Z".into(),
+        };
+        let text = format!("{pair:?}");
+        assert!(
+            !text.contains("at-secret") && !text.contains("rt-secret"),
+            "{text}"
+        );
+    }
 }

@@ -12,7 +12,7 @@ use crate::secret::Secret;
 #[derive(Debug, Clone)]
 pub struct Config {
     pub bind: SocketAddr,
-    pub database_url: String,
+    pub database_url: DatabaseUrl,
     pub livekit: LiveKitConfig,
     pub jwt_secret: Secret,
     pub access_token_ttl: Duration,
@@ -35,6 +35,28 @@ pub struct Config {
     pub agent_api_key: Option<Secret>,
     pub notifier: NotifierConfig,
     pub public_limits: PublicLimits,
+    /// Bearer token for `/metrics`. None: metrics are served to loopback callers only.
+    pub metrics_token: Option<Secret>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`VIVA_TRUSTED_PROXIES`);
+    /// from anyone else the header is ignored, so it cannot be forged to dodge a limit.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+/// The database URL. Debug shows it without its password (`postgres://viva:***@db/viva`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl std::ops::Deref for DatabaseUrl {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", crate::store::redact_url(&self.0))
+    }
 }
 
 /// One-time passwords of password rooms.
@@ -247,10 +269,31 @@ impl Config {
             None => None,
         };
         let notifier = notifier_config(&env)?;
+        let metrics_token = match env("VIVA_METRICS_TOKEN").map(Secret::new) {
+            Some(t) if t.expose().len() < 16 => {
+                return Err(ConfigError::Invalid {
+                    name: "VIVA_METRICS_TOKEN",
+                    message: "must be at least 16 characters".into(),
+                })
+            }
+            other => other,
+        };
+        let trusted_proxies = env("VIVA_TRUSTED_PROXIES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                p.parse().map_err(|_| ConfigError::Invalid {
+                    name: "VIVA_TRUSTED_PROXIES",
+                    message: format!("'{p}' is not an IP address"),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
 
         Ok(Self {
             bind,
-            database_url,
+            database_url: DatabaseUrl(database_url),
             livekit: LiveKitConfig {
                 api_url,
                 public_url,
@@ -280,6 +323,8 @@ impl Config {
             },
             sweep_interval: Duration::from_millis(positive("VIVA_SWEEP_INTERVAL_MS", 1000)?),
             agent_api_key,
+            metrics_token,
+            trusted_proxies,
             notifier,
             public_limits: PublicLimits {
                 per_ip_per_minute: positive("VIVA_PUBLIC_RATE_LIMIT_PER_IP", 60)? as i64,
@@ -377,6 +422,21 @@ mod tests {
         let printed = format!("{cfg:?}");
         assert!(!printed.contains("livekit-secret-value"), "{printed}");
         assert!(!printed.contains("jwt-secret-value"), "{printed}");
+        let pg = with(&[(
+            "VIVA_DATABASE_URL",
+            "postgres://viva:db-password-value@db:5432/viva",
+        )])
+        .unwrap();
+        let printed = format!("{pg:?}");
+        assert!(!printed.contains("db-password-value"), "{printed}");
+        assert!(
+            printed.contains("postgres://viva:***@db:5432/viva"),
+            "{printed}"
+        );
+        assert_eq!(
+            &*pg.database_url,
+            "postgres://viva:db-password-value@db:5432/viva"
+        );
         assert_eq!(cfg.livekit.public_url, "ws://127.0.0.1:7880");
         assert!(cfg.livekit.configured());
     }

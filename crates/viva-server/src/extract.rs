@@ -19,3 +19,16 @@ impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
 #[derive(Debug, FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
 pub struct Path<T>(pub T);
+
+/// The raw body (`axum::body::Bytes`) with our error shape: an oversized body is a JSON 413,
+/// not axum's plain-text one.
+#[derive(Debug, Clone)]
+pub struct Body(pub axum::body::Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for Body {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        Ok(Body(axum::body::Bytes::from_request(req, state).await?))
+    }
+}

@@ -42,7 +42,13 @@ pub struct IssuedToken {
 pub struct LiveKit {
     config: LiveKitConfig,
     client: Option<RoomClient>,
+    /// The last health answer and when it was asked: monitors polling the public health
+    /// endpoint must not turn into a RoomService call each.
+    health: tokio::sync::Mutex<Option<(std::time::Instant, bool)>>,
 }
+
+/// How long a health answer is reused.
+const HEALTH_CACHE: Duration = Duration::from_secs(5);
 
 impl std::fmt::Debug for LiveKit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -66,7 +72,11 @@ impl LiveKit {
             RoomClient::with_api_key(&config.api_url, &config.api_key, config.api_secret.expose())
                 .with_request_timeout(Duration::from_secs(5))
         });
-        Self { config, client }
+        Self {
+            config,
+            client,
+            health: tokio::sync::Mutex::new(None),
+        }
     }
 
     pub fn config(&self) -> &LiveKitConfig {
@@ -167,12 +177,21 @@ impl LiveKit {
             .map_err(ApiError::upstream)
     }
 
-    /// True when LiveKit answers an authenticated request.
+    /// True when LiveKit answers an authenticated request; asked at most every few
+    /// seconds (concurrent callers wait for one answer).
     pub async fn healthy(&self) -> bool {
-        match &self.client {
-            Some(c) => c.list_rooms(Vec::new()).await.is_ok(),
-            None => false,
+        let Some(client) = &self.client else {
+            return false;
+        };
+        let mut last = self.health.lock().await;
+        if let Some((at, ok)) = *last {
+            if at.elapsed() < HEALTH_CACHE {
+                return ok;
+            }
         }
+        let ok = client.list_rooms(Vec::new()).await.is_ok();
+        *last = Some((std::time::Instant::now(), ok));
+        ok
     }
 
     /// Checks a webhook delivery's signature (a JWT signed with our API secret that carries

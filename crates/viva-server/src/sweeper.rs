@@ -86,6 +86,14 @@ pub async fn maintenance(state: &AppState) -> Result<(), StoreError> {
             }
         }
     }
+    let otp_ttl_ms = state.config.otp.ttl.as_millis() as i64;
+    let purged = state.store.purge_outbox(now_ms() - otp_ttl_ms).await?;
+    if purged > 0 {
+        tracing::debug!(
+            messages = purged,
+            "outbox messages of expired codes deleted"
+        );
+    }
     let report = state.store.cleanup(now_ms()).await?;
     if report.passwords_deleted + report.rate_limits_deleted > 0 {
         tracing::debug!(

@@ -8,7 +8,7 @@ use super::ClientIp;
 use crate::auth::{random_token, token_hash, verify_password};
 use crate::domain::{ms_to_rfc3339, now_ms};
 use crate::error::ApiError;
-use crate::extract::Json;
+use crate::extract::{Body, Json};
 use crate::session::CurrentUser;
 use crate::state::AppState;
 use crate::store::{NewRefreshToken, RefreshOutcome, User};
@@ -135,7 +135,7 @@ pub async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
     user: Option<CurrentUser>,
-    body: axum::body::Bytes,
+    Body(body): Body,
 ) -> Result<Json<MessageResponse>, ApiError> {
     // The body is optional here, so it is parsed by hand rather than by the extractor.
     let body: Option<RefreshRequest> = if body.iter().all(u8::is_ascii_whitespace) {

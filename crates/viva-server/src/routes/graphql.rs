@@ -22,10 +22,10 @@
 
 use std::sync::LazyLock;
 
+use crate::extract::Body;
 use async_graphql::{
     Context, EmptySubscription, ErrorExtensions, InputObject, Object, Schema, SimpleObject, ID,
 };
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -416,7 +416,7 @@ pub async fn handler(
     ClientIp(ip): ClientIp,
     user: Option<CurrentUser>,
     headers: HeaderMap,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<Response, ApiError> {
     let request: async_graphql::Request = serde_json::from_slice(&body)
         .map_err(|e| ApiError::bad_request(format!("Malformed GraphQL request: {e}")))?;

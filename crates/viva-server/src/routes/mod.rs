@@ -155,20 +155,84 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
     res
 }
 
-/// The client's address (for throttling), from the connection. Behind a proxy every
-/// client shares the proxy's address, which only makes limits stricter.
+/// The client's address (for throttling): the connection's peer, or, when that peer is a
+/// trusted reverse proxy (`VIVA_TRUSTED_PROXIES`), the nearest address in
+/// `X-Forwarded-For` that is not one of our proxies. Anyone else's header is ignored.
 pub struct ClientIp(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-                .unwrap_or_else(|| "unknown".into()),
-        ))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        Ok(ClientIp(match peer {
+            Some(peer) => {
+                client_ip(peer, &parts.headers, &state.config.trusted_proxies).to_string()
+            }
+            None => "unknown".into(),
+        }))
+    }
+}
+
+fn client_ip(
+    peer: std::net::IpAddr,
+    headers: &axum::http::HeaderMap,
+    trusted: &[std::net::IpAddr],
+) -> std::net::IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    // Each proxy appends the address it received from; read from the right.
+    let forwarded: Vec<std::net::IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    forwarded
+        .iter()
+        .rev()
+        .find(|a| !trusted.contains(a))
+        .copied()
+        .unwrap_or(peer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_ip;
+    use axum::http::HeaderMap;
+
+    #[test]
+    fn forwarded_for_counts_only_from_a_trusted_proxy() {
+        let proxy = "10.0.0.5".parse().unwrap();
+        let stranger = "203.0.113.9".parse().unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", "1.2.3.4, 198.51.100.7".parse().unwrap());
+        assert_eq!(
+            client_ip(stranger, &headers, &[proxy]),
+            stranger,
+            "forged header ignored"
+        );
+        assert_eq!(client_ip(proxy, &headers, &[]), proxy, "no proxies trusted");
+        assert_eq!(
+            client_ip(proxy, &headers, &[proxy]),
+            "198.51.100.7".parse::<std::net::IpAddr>().unwrap(),
+            "the address our proxy saw, not what the client claimed before it"
+        );
+        let inner = "10.0.0.6".parse().unwrap();
+        headers.insert("x-forwarded-for", "198.51.100.7, 10.0.0.6".parse().unwrap());
+        assert_eq!(
+            client_ip(proxy, &headers, &[proxy, inner]),
+            "198.51.100.7".parse::<std::net::IpAddr>().unwrap(),
+            "through two proxies of ours"
+        );
+        assert_eq!(client_ip(proxy, &HeaderMap::new(), &[proxy]), proxy);
     }
 }

@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 
 use crate::domain::RoomStatus;
 use crate::error::ApiError;
+use crate::extract::Body;
 use crate::livekit::{WebhookError, WebhookEvent};
 use crate::state::AppState;
 use crate::sweeper::room_ref;
@@ -18,8 +19,10 @@ use crate::sweeper::room_ref;
 pub async fn livekit(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: String,
+    Body(body): Body,
 ) -> Result<StatusCode, ApiError> {
+    let body = std::str::from_utf8(&body)
+        .map_err(|_| ApiError::bad_request("Webhook body is not UTF-8"))?;
     let authorization = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -30,7 +33,7 @@ pub async fn livekit(
     }
     let event = state
         .livekit
-        .verify_webhook(&body, authorization)
+        .verify_webhook(body, authorization)
         .map_err(|e| {
             tracing::warn!(error = %e, "LiveKit webhook refused");
             match e {

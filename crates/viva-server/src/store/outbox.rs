@@ -62,4 +62,14 @@ impl Store {
             })
             .collect()
     }
+
+    /// Deletes messages written before `cutoff_ms`. The outbox holds one-time passwords
+    /// only; once a code has expired, its message is of no use to anyone but an attacker.
+    pub async fn purge_outbox(&self, cutoff_ms: i64) -> Result<u64> {
+        Ok(sqlx::query("DELETE FROM outbox WHERE created_at < $1")
+            .bind(cutoff_ms)
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
+    }
 }

@@ -5,7 +5,7 @@ use uuid::Uuid;
 use super::{uuid_col, Result, Store, StoreError};
 use crate::domain::{now_ms, Role};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct User {
     pub id: Uuid,
     pub username: String,
@@ -16,6 +16,20 @@ pub struct User {
     pub role: Role,
     pub is_staff: bool,
     pub is_superuser: bool,
+}
+
+/// The password hash never prints (a hash is still a secret to crack offline).
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .field("display_name", &self.display_name)
+            .field("role", &self.role)
+            .field("is_staff", &self.is_staff)
+            .field("is_superuser", &self.is_superuser)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -101,5 +115,26 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(from_row).transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_users_debug_output_has_no_password_hash() {
+        let user = super::User {
+            id: uuid::Uuid::nil(),
+            username: "dana".into(),
+            display_name: "Dana".into(),
+            email: None,
+            phone: Some("+971500000000".into()),
+            password_hash: "$argon2id$v=19$secret-hash".into(),
+            role: crate::domain::Role::Interviewer,
+            is_staff: false,
+            is_superuser: false,
+        };
+        let text = format!("{user:?}");
+        assert!(text.contains("dana") && !text.contains("argon2"), "{text}");
+        assert!(!text.contains("+971500000000"), "no phone either: {text}");
     }
 }

@@ -48,3 +48,43 @@ async fn every_documented_route_is_served() {
     assert_eq!(s, 200);
     assert!(page.as_str().unwrap().contains("/api/openapi.json"));
 }
+
+#[tokio::test]
+async fn metrics_need_the_metrics_token_when_one_is_set() {
+    let token = "metrics-token-metrics-token";
+    let app = crate::TestApp::start_with(crate::Opts {
+        env: vec![("VIVA_METRICS_TOKEN", token.into())],
+        ..crate::Opts::default()
+    })
+    .await;
+    let (s, body) = app.get("/metrics", None).await;
+    crate::assert_error(s, &body, 401);
+    let (s, body) = app.get("/metrics", Some("not-the-token")).await;
+    crate::assert_error(s, &body, 401);
+    let (s, body) = app.get("/metrics", Some(token)).await;
+    assert_eq!(s, 200, "{body}");
+    assert!(body.as_str().unwrap().contains("viva_http_responses_total"));
+}
+
+#[tokio::test]
+async fn livekit_health_is_asked_at_most_every_few_seconds() {
+    let livekit = crate::stub::Provider::start(reqwest::StatusCode::OK).await;
+    let app = crate::TestApp::start_with(crate::Opts {
+        env: vec![
+            ("VIVA_LIVEKIT_URL", livekit.url.clone()),
+            ("VIVA_LIVEKIT_API_KEY", "key".into()),
+            ("VIVA_LIVEKIT_API_SECRET", "s".repeat(32)),
+        ],
+        ..crate::Opts::default()
+    })
+    .await;
+    let polls = (0..20).map(|_| app.get("/api/livekit/health", None));
+    for (s, body) in futures::future::join_all(polls).await {
+        assert_eq!(s, 200, "{body}");
+    }
+    assert_eq!(
+        livekit.requests().len(),
+        1,
+        "twenty polls, one RoomService call"
+    );
+}

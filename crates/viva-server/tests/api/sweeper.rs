@@ -193,3 +193,26 @@ async fn two_nodes_end_each_room_exactly_once() {
         );
     }
 }
+
+/// The outbox holds one-time passwords: a message outlives its code by at most one
+/// maintenance pass.
+#[tokio::test]
+async fn outbox_messages_go_when_their_code_expires() {
+    let app = crate::TestApp::start_with(crate::Opts {
+        env: vec![("VIVA_OTP_TTL_SECONDS", "1".into())],
+        ..crate::Opts::default()
+    })
+    .await;
+    app.store
+        .insert_outbox("outbox", "+971509876543", "Password: 123456")
+        .await
+        .unwrap();
+    viva_server::sweeper::maintenance(&app.state).await.unwrap();
+    assert_eq!(app.store.outbox().await.unwrap().len(), 1, "still valid");
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    viva_server::sweeper::maintenance(&app.state).await.unwrap();
+    assert!(
+        app.store.outbox().await.unwrap().is_empty(),
+        "expired: gone"
+    );
+}

@@ -115,8 +115,18 @@ async fn huge_bodies_wrong_methods_and_unknown_paths() {
     let app = TestApp::start().await;
     let cast = Cast::new(&app).await;
     let huge = json!({"username": "x".repeat(2 * 1024 * 1024), "password": "y"});
-    let (s, b) = app.post("/api/auth/login", None, huge).await;
+    let (s, b) = app.post("/api/auth/login", None, huge.clone()).await;
     assert_error(s, &b, 413);
+    // Endpoints that read the raw body answer in the same JSON shape.
+    for path in ["/graphql", "/api/auth/logout", "/webhooks/livekit/"] {
+        let (s, b) = app.post(path, None, huge.clone()).await;
+        assert_error(s, &b, 413);
+        assert_eq!(
+            b["message"],
+            json!(["Request body is too large"]),
+            "{path}: {b}"
+        );
+    }
     let (s, b) = app
         .request(
             Method::DELETE,
