@@ -8,8 +8,11 @@ pub struct TokenRequest {
     pub room_id: Option<String>,
     #[serde(default)]
     pub identity: Option<String>,
+    /// Accepted for compatibility (at most 100 characters) but not used: the token carries
+    /// the account's display name, so nobody chooses the name others see.
     #[serde(default)]
     pub name: Option<String>,
+    /// Seconds; capped at 600 (join tokens live ten minutes at most).
     #[serde(default)]
     pub ttl: Option<i64>,
 }

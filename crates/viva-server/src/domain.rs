@@ -67,9 +67,11 @@ pub fn interview_room_name(interview_id: Uuid) -> String {
     format!("interview-{interview_id}")
 }
 
-/// The LiveKit room of a public room code (underscore: never mistaken for an interview's).
-pub fn public_room_name(code: &str) -> String {
-    format!("interview_{code}")
+/// A new LiveKit room name for a public room code: opaque (a random id, not the code),
+/// because room names reach LiveKit's logs and the code opens the room. The underscore
+/// keeps it from being mistaken for an interview's room.
+pub fn public_room_name() -> String {
+    format!("interview_{}", Uuid::new_v4().simple())
 }
 
 /// The n-th one-time-password room of an application, as the seed names it (an agent
@@ -130,7 +132,12 @@ mod tests {
             candidate_identity("+971509876543"),
             "candidate_971509876543"
         );
-        assert_eq!(public_room_name("93R2QBEU"), "interview_93R2QBEU");
+        let (a, b) = (public_room_name(), public_room_name());
+        assert!(
+            a.starts_with("interview_") && a.len() == "interview_".len() + 32,
+            "{a}"
+        );
+        assert_ne!(a, b, "a new name per room");
         assert_eq!(password_room_name(id, 2), format!("interview-{id}-2"));
     }
 }

@@ -100,10 +100,9 @@ pub async fn token(
         .ttl
         .map(|t| Duration::from_secs(t as u64))
         .unwrap_or(state.config.livekit.token_ttl);
-    let name = body
-        .name
-        .filter(|n| !n.trim().is_empty())
-        .unwrap_or_else(|| user.user.display_name.clone());
+    // The name others see is the account's, whatever `name` asks for: a free-text name
+    // let anyone appear as "Dana Reyes (Interviewer)". The answer says which name it is.
+    let name = user.user.display_name.clone();
     let issued = state
         .issue_join_token(&JoinGrant {
             room: room_id.clone(),

@@ -77,7 +77,7 @@ impl Store {
     ) -> Result<Option<PublicSession>> {
         let session = PublicSession {
             id: Uuid::new_v4(),
-            room_name: public_room_name(&new.room_code),
+            room_name: public_room_name(),
             room_code: new.room_code,
             application_id: new.application_id,
             created_by: new.created_by,

@@ -61,13 +61,18 @@ async fn the_token_api_validates_and_grants_only_your_own_rooms() {
         .post(
             "/api/livekit/token",
             t,
-            json!({"roomId": room, "name": "Sam", "ttl": 999999}),
+            json!({"roomId": room, "name": "Dana Reyes (Interviewer)", "ttl": 999999}),
         )
         .await;
     assert_eq!(s, 200, "{ok}");
     assert_eq!(ok["identity"], cast.candidate.identity());
     assert_eq!(ok["roomId"], room);
-    assert_eq!(ok["name"], "Sam");
+    // Nobody picks the name others see: it is the account's.
+    assert_eq!(ok["name"], cast.candidate.user.display_name.as_str());
+    assert_eq!(
+        jwt_claims(ok["token"].as_str().unwrap())["name"],
+        cast.candidate.user.display_name.as_str()
+    );
     assert!(ok["expiresAt"].is_string());
     let claims = jwt_claims(ok["token"].as_str().unwrap());
     let lifetime = claims["exp"].as_i64().unwrap() - claims["nbf"].as_i64().unwrap();
