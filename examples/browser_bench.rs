@@ -144,9 +144,12 @@ fn main() {
             "--autoplay-policy=no-user-gesture-required",
             "--password-store=basic",
         ])
-        // The testkit's livekit-server offers 127.0.0.1 candidates only, and cannot resolve
-        // the mDNS names Chromium puts in place of local addresses.
-        .arg("--allow-loopback-in-peer-connection")
+        // Chromium's only host candidate is the veth address (10.213.0.1) and the testkit's
+        // livekit-server offers 127.0.0.1 only. What connects is the server's check from
+        // 127.0.0.1 to 10.213.0.1 (Chromium's own checks to 127.0.0.1 go unanswered), so the
+        // server must see that address: by default Chromium hides it behind an mDNS name,
+        // which livekit-server ignores ("ignoring mDNS candidate"), and ICE never completes
+        // ("could not establish pc connection").
         .arg("--disable-features=WebRtcHideLocalIpsWithMdns")
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(format!("--app={url}"));
@@ -168,11 +171,14 @@ fn main() {
         .trim()
     );
     let deadline = Instant::now() + T;
-    while report.lock().unwrap().get("tracks").is_none() {
-        if Instant::now() > deadline {
+    loop {
+        let last = report.lock().unwrap().clone();
+        if last.get("tracks").is_some() {
+            break;
+        }
+        if last.get("error").is_some() || Instant::now() > deadline {
             panic!(
-                "the page did not connect; its last report: {}; Chromium's log:\n{}",
-                report.lock().unwrap(),
+                "the page did not connect; its last report: {last}; Chromium's log:\n{}",
                 chromium.log_tail()
             );
         }
