@@ -60,7 +60,8 @@ fn candidate_bot(server: &VivaServer, code: &str, phone: &str, extra: &[&str]) -
     Bot::spawn("candidate", &a, &[])
 }
 
-async fn create_room(hr: &Api, application: &str, max_duration: i64) -> String {
+/// A public room: (its code, its LiveKit room name).
+async fn create_room(hr: &Api, application: &str, max_duration: i64) -> (String, String) {
     let (s, room) = hr
         .post(
             "/api/public/interview/room/create",
@@ -69,7 +70,10 @@ async fn create_room(hr: &Api, application: &str, max_duration: i64) -> String {
         )
         .await;
     assert_eq!(s, 201, "{room}");
-    room["roomCode"].as_str().unwrap().to_owned()
+    (
+        room["roomCode"].as_str().unwrap().to_owned(),
+        room["roomName"].as_str().unwrap().to_owned(),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -80,8 +84,7 @@ async fn a_candidate_joins_with_a_code_and_ends_the_interview() {
     let base = server.url();
     let hr = Api::login(&base, "hr", "viva-hr-staff").await;
     let application = hr.application_with_phone(PHONE).await;
-    let code = create_room(&hr, &application, 600).await;
-    let room = format!("interview_{code}");
+    let (code, room) = create_room(&hr, &application, 600).await;
 
     // The public info shows the room.
     let (s, info) = public(
@@ -198,9 +201,9 @@ async fn the_server_ends_a_room_at_its_maximum_duration() {
     let server = VivaServer::start(Some(&lk));
     let hr = Api::login(&server.url(), "hr", "viva-hr-staff").await;
     let application = hr.application_with_phone(PHONE).await;
-    let code = create_room(&hr, &application, 10).await;
+    let (code, room) = create_room(&hr, &application, 10).await;
 
-    let mut intv = hr.staff_bot(&format!("interview_{code}")).await;
+    let mut intv = hr.staff_bot(&room).await;
     intv.wait_event("connected", T);
     let mut cand = candidate_bot(&server, &code, PHONE, &[]);
     cand.wait_event("connected", T);
@@ -304,5 +307,76 @@ async fn a_one_time_password_opens_the_password_room_once() {
     assert!(
         !server.log().contains(&pin),
         "the password reached the server log"
+    );
+}
+
+/// The creator of a public room holds roomAdmin and may remove the candidate through
+/// LiveKit itself; the removal is a ban like an eject through our controls (the webhook
+/// records it): no new join by code, and the old token is removed on sight.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_creator_removes_the_candidate_and_the_ban_holds() {
+    let lk = LiveKitServer::start();
+    let server = VivaServer::start(Some(&lk));
+    let hr = Api::login(&server.url(), "hr", "viva-hr-staff").await;
+    let application = hr.application_with_phone(PHONE).await;
+    let (code, room) = create_room(&hr, &application, 600).await;
+    let (s, staff) = hr.post("/api/livekit/token", json!({"roomId": room})).await;
+    assert_eq!(s, 200, "{staff}");
+    let mut intv = hr.staff_bot(&room).await;
+    intv.wait_event("connected", T);
+
+    // The candidate joins by code; keep the token as an attacker would.
+    let join = || {
+        public(
+            reqwest::Method::POST,
+            format!("{}/api/public/interview/join/{code}", server.url()),
+            Some(json!({"phoneNumber": PHONE, "firstName": "Ahmed", "lastName": "Hassan"})),
+        )
+    };
+    let (s, joined) = join().await;
+    assert_eq!(s, 200, "{joined}");
+    let held = joined["token"].as_str().unwrap().to_owned();
+    let identity = joined["identity"].as_str().unwrap().to_owned();
+    let with_token =
+        |name: &str| Bot::spawn(name, &args(&["--url", &lk.ws_url(), "--token", &held]), &[]);
+    let mut cand = with_token("candidate");
+    cand.wait_event("connected", T);
+
+    // The creator removes them with their own token (RoomService, roomAdmin).
+    let res = reqwest::Client::new()
+        .post(format!(
+            "{}/twirp/livekit.RoomService/RemoveParticipant",
+            lk.http_url()
+        ))
+        .bearer_auth(staff["token"].as_str().unwrap())
+        .json(&json!({"room": room, "identity": identity}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    assert_eq!(
+        cand.wait_event("disconnected", T)["reason"],
+        "participant_removed"
+    );
+
+    // The ban holds: by code (once LiveKit's webhook arrived) and with the old token.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let (s, b) = join().await;
+        if s == 403 {
+            assert!(b["message"][0].as_str().unwrap().contains("removed"), "{b}");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still admitted: {s} {b}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let mut again = with_token("candidate-old-token");
+    again.wait_event("connected", T);
+    assert_eq!(
+        again.wait_event("disconnected", Duration::from_secs(5))["reason"],
+        "participant_removed"
     );
 }

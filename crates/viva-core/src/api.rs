@@ -56,13 +56,14 @@ impl ApiClient {
         &self.base
     }
 
-    async fn send<T: DeserializeOwned>(
+    /// One request: (status, the next page's cursor if any, body).
+    async fn exchange(
         &self,
         method: reqwest::Method,
         path: &str,
         token: Option<&str>,
         body: Option<&(impl Serialize + ?Sized)>,
-    ) -> Result<T, ApiError> {
+    ) -> Result<(u16, Option<String>, Vec<u8>), ApiError> {
         let mut req = self.http.request(method, self.base.join(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -72,11 +73,59 @@ impl ApiClient {
         }
         let res = req.send().await.map_err(unreachable)?;
         let status = res.status().as_u16();
-        let bytes = res.bytes().await.map_err(unreachable)?;
-        if (200..300).contains(&status) {
-            return serde_json::from_slice(&bytes).map_err(|e| ApiError::Protocol(e.to_string()));
+        let next = res
+            .headers()
+            .get(NEXT_CURSOR)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let bytes = res.bytes().await.map_err(unreachable)?.to_vec();
+        Ok((status, next, bytes))
+    }
+
+    async fn send<T: DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&(impl Serialize + ?Sized)>,
+    ) -> Result<T, ApiError> {
+        let (status, _, bytes) = self.exchange(method, path, token, body).await?;
+        Self::decode(status, &bytes)
+    }
+
+    /// Every page of a list endpoint (`X-Next-Cursor`), up to a sane bound.
+    async fn list_all<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        token: &str,
+    ) -> Result<Vec<T>, ApiError> {
+        const PAGE: &str = "limit=200";
+        const MAX_PAGES: usize = 50;
+        let mut all = Vec::new();
+        let mut next: Option<String> = None;
+        for _ in 0..MAX_PAGES {
+            let url = match &next {
+                Some(c) => format!("{path}?{PAGE}&cursor={}", encode(c)),
+                None => format!("{path}?{PAGE}"),
+            };
+            let (status, cursor, bytes) = self
+                .exchange(reqwest::Method::GET, &url, Some(token), None::<&()>)
+                .await?;
+            all.extend(Self::decode::<Vec<T>>(status, &bytes)?);
+            next = cursor;
+            if next.is_none() {
+                break;
+            }
         }
-        match serde_json::from_slice::<ErrorBody>(&bytes) {
+        Ok(all)
+    }
+
+    /// A JSON answer, or the error it carries in the documented shape.
+    fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, ApiError> {
+        if (200..300).contains(&status) {
+            return serde_json::from_slice(bytes).map_err(|e| ApiError::Protocol(e.to_string()));
+        }
+        match serde_json::from_slice::<ErrorBody>(bytes) {
             Ok(body) => Err(ApiError::Server {
                 status,
                 messages: body.message,
@@ -162,13 +211,7 @@ impl ApiClient {
     }
 
     pub async fn interviews(&self, access: &str) -> Result<Vec<Interview>, ApiError> {
-        self.send(
-            reqwest::Method::GET,
-            "/api/interviews/",
-            Some(access),
-            None::<&()>,
-        )
-        .await
+        self.list_all("/api/interviews/", access).await
     }
 
     pub async fn join(&self, access: &str, interview_id: &str) -> Result<JoinResponse, ApiError> {
@@ -319,3 +362,6 @@ fn unreachable(e: reqwest::Error) -> ApiError {
         e.to_string()
     })
 }
+
+/// The next page's cursor on list answers (viva-server's `routes/paging.rs`).
+const NEXT_CURSOR: &str = "x-next-cursor";

@@ -35,6 +35,8 @@ pub struct Config {
     pub agent_api_key: Option<Secret>,
     pub notifier: NotifierConfig,
     pub public_limits: PublicLimits,
+    /// Interviews a candidate may request per day (`VIVA_INTERVIEW_REQUESTS_PER_DAY`).
+    pub interview_requests_per_day: i64,
     /// Bearer token for `/metrics`. None: metrics are served to loopback callers only.
     pub metrics_token: Option<Secret>,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`VIVA_TRUSTED_PROXIES`);
@@ -323,6 +325,7 @@ impl Config {
             },
             sweep_interval: Duration::from_millis(positive("VIVA_SWEEP_INTERVAL_MS", 1000)?),
             agent_api_key,
+            interview_requests_per_day: positive("VIVA_INTERVIEW_REQUESTS_PER_DAY", 20)? as i64,
             metrics_token,
             trusted_proxies,
             notifier,

@@ -13,7 +13,7 @@ use livekit_protocol as proto;
 use crate::config::LiveKitConfig;
 use crate::error::ApiError;
 
-pub use proto::{ParticipantInfo, TrackType, WebhookEvent};
+pub use proto::{DisconnectReason, ParticipantInfo, TrackType, WebhookEvent};
 
 /// The longest a join token lives, whatever is asked or configured: a token handed out
 /// before an eject or an end must stop working soon (connected clients stay in through

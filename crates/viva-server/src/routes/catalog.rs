@@ -1,8 +1,10 @@
 //! Companies, jobs and applications: the catalog staff (HR) manage and public rooms and
 //! password rooms are created from. Staff only.
 
-use axum::extract::State;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use uuid::Uuid;
 use viva_api::catalog::{
     Application as ApplicationDto, Company as CompanyDto, CreateApplication, CreateCompany,
@@ -15,6 +17,8 @@ use crate::extract::{Json, Path};
 use crate::session::CurrentUser;
 use crate::state::AppState;
 use crate::store::{Application, Company, Job, NewApplication, NewJob};
+
+use super::paging::{self, PageQuery};
 
 fn require_staff(user: &CurrentUser) -> Result<(), ApiError> {
     if user.is_staff() {
@@ -72,15 +76,19 @@ async fn job_dto(state: &AppState, j: &Job) -> Result<JobDto, ApiError> {
         .company(j.company_id)
         .await?
         .ok_or_else(|| ApiError::internal(format!("job {} has no company", j.id)))?;
-    Ok(JobDto {
+    Ok(job_with(j, company.name))
+}
+
+fn job_with(j: &Job, company_name: String) -> JobDto {
+    JobDto {
         id: j.id.to_string(),
         company_id: j.company_id.to_string(),
-        company_name: company.name,
+        company_name,
         title: j.title.clone(),
         description: j.description.clone(),
         questions: j.questions.clone(),
         created_at: ms_to_rfc3339(j.created_at_ms),
-    })
+    }
 }
 
 async fn application_dto(state: &AppState, a: &Application) -> Result<ApplicationDto, ApiError> {
@@ -89,15 +97,19 @@ async fn application_dto(state: &AppState, a: &Application) -> Result<Applicatio
         .job(a.job_id)
         .await?
         .ok_or_else(|| ApiError::internal(format!("application {} has no job", a.id)))?;
-    Ok(ApplicationDto {
+    Ok(application_with(a, job.title))
+}
+
+fn application_with(a: &Application, job_title: String) -> ApplicationDto {
+    ApplicationDto {
         id: a.id.to_string(),
         job_id: a.job_id.to_string(),
-        job_title: job.title,
+        job_title,
         candidate_name: a.candidate_name.clone(),
         candidate_email: a.candidate_email.clone(),
         candidate_phone: a.candidate_phone.clone(),
         created_at: ms_to_rfc3339(a.created_at_ms),
-    })
+    }
 }
 
 pub async fn create_company(
@@ -117,17 +129,12 @@ pub async fn create_company(
 pub async fn list_companies(
     State(state): State<AppState>,
     user: CurrentUser,
-) -> Result<Json<Vec<CompanyDto>>, ApiError> {
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
     require_staff(&user)?;
-    Ok(Json(
-        state
-            .store
-            .companies()
-            .await?
-            .iter()
-            .map(company_dto)
-            .collect(),
-    ))
+    let page = paging::page(query)?;
+    let listed = state.store.company_page(&page).await?;
+    Ok(paging::respond(listed, |c| company_dto(&c)))
 }
 
 pub async fn get_company(
@@ -191,13 +198,14 @@ pub async fn create_job(
 pub async fn list_jobs(
     State(state): State<AppState>,
     user: CurrentUser,
-) -> Result<Json<Vec<JobDto>>, ApiError> {
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
     require_staff(&user)?;
-    let mut out = Vec::new();
-    for j in state.store.jobs().await? {
-        out.push(job_dto(&state, &j).await?);
-    }
-    Ok(Json(out))
+    let page = paging::page(query)?;
+    let listed = state.store.job_page(&page).await?;
+    Ok(paging::respond(listed, |(j, company)| {
+        job_with(&j, company)
+    }))
 }
 
 pub async fn get_job(
@@ -264,13 +272,14 @@ pub async fn create_application(
 pub async fn list_applications(
     State(state): State<AppState>,
     user: CurrentUser,
-) -> Result<Json<Vec<ApplicationDto>>, ApiError> {
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
     require_staff(&user)?;
-    let mut out = Vec::new();
-    for a in state.store.applications().await? {
-        out.push(application_dto(&state, &a).await?);
-    }
-    Ok(Json(out))
+    let page = paging::page(query)?;
+    let listed = state.store.application_page(&page).await?;
+    Ok(paging::respond(listed, |(a, job)| {
+        application_with(&a, job)
+    }))
 }
 
 pub async fn get_application(

@@ -1,5 +1,7 @@
-use axum::extract::State;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use uuid::Uuid;
 use viva_api::interviews::{CreateInterview, Interview as InterviewDto, UserSummary};
 
@@ -10,7 +12,9 @@ use crate::error::ApiError;
 use crate::extract::{Json, Path};
 use crate::session::CurrentUser;
 use crate::state::AppState;
-use crate::store::{Interview, NewInterview, User};
+use crate::store::{Interview, InterviewListing, NewInterview, Party, User};
+
+use super::paging::{self, PageQuery};
 
 /// The two sides of an interview.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,17 +109,41 @@ pub async fn to_dto(state: &AppState, i: &Interview) -> Result<InterviewDto, Api
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
-) -> Result<Json<Vec<InterviewDto>>, ApiError> {
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let page = paging::page(query)?;
     let scope = if user.is_staff() {
         None
     } else {
         Some(user.id())
     };
-    let mut out = Vec::new();
-    for i in state.store.interviews_for(scope).await? {
-        out.push(to_dto(&state, &i).await?);
+    let listed = state.store.interview_page(scope, &page).await?;
+    Ok(paging::respond(listed, listing_dto))
+}
+
+fn party(p: Party) -> UserSummary {
+    UserSummary {
+        id: p.id.to_string(),
+        username: p.username,
+        display_name: p.display_name,
+        role: p.role,
     }
-    Ok(Json(out))
+}
+
+fn listing_dto(l: InterviewListing) -> InterviewDto {
+    let i = l.interview;
+    InterviewDto {
+        uuid_id: i.id.to_string(),
+        status: i.status.to_string(),
+        topic: i.topic,
+        scheduled_time: ms_to_rfc3339(i.scheduled_time_ms),
+        duration_minutes: i.duration_minutes,
+        interview_type: i.interview_type.to_string(),
+        room_name: interview_room_name(i.id),
+        sender: party(l.sender),
+        receiver: party(l.receiver),
+        interviewer_feedback_submitted: l.interviewer_feedback_submitted,
+    }
 }
 
 pub async fn create(
@@ -190,6 +218,18 @@ pub async fn create(
                 "receiver must be the user id of an interviewer".into(),
             ]))
         }
+    }
+    // A cap per candidate per day (counted in the database, so across nodes): requests
+    // land in interviewers' lists, and nothing else stops a script filling them.
+    const DAY_MS: i64 = 24 * 3600 * 1000;
+    let now = crate::domain::now_ms();
+    let (count, window_start) = state
+        .store
+        .rate_limit_hit(&format!("interview-requests:{}", user.id()), DAY_MS, now)
+        .await?;
+    if count > state.config.interview_requests_per_day {
+        let retry_after = ((window_start + DAY_MS - now) / 1000).max(1) as u64;
+        return Err(ApiError::too_many_requests(retry_after));
     }
     let interview = state
         .store

@@ -11,6 +11,7 @@ mod interviews;
 mod livekit_api;
 pub mod openapi;
 mod ops;
+mod paging;
 pub mod public;
 mod rooms;
 mod webhooks;

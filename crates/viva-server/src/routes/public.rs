@@ -298,11 +298,21 @@ pub async fn join(
     if room.status == RoomStatus::Ended {
         return Err(ApiError::forbidden("This interview session has ended"));
     }
-    if let Some(expected) = &app.candidate_phone {
-        if *expected != phone {
+    match &app.candidate_phone {
+        Some(expected) if *expected != phone => {
             return Err(ApiError::forbidden(
                 "This phone number is not the one on the application",
             ));
+        }
+        Some(_) => {}
+        // No phone on file: the first phone to join owns the room from then on, so
+        // nobody else who learns the code can pick an identity in it.
+        None => {
+            if state.store.bind_session_phone(session.id, &phone).await? != phone {
+                return Err(ApiError::forbidden(
+                    "This room was joined with another phone number",
+                ));
+            }
         }
     }
     let identity = candidate_identity(&phone);

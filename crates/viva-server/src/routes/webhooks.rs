@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, StatusCode};
 use crate::domain::RoomStatus;
 use crate::error::ApiError;
 use crate::extract::Body;
-use crate::livekit::{WebhookError, WebhookEvent};
+use crate::livekit::{DisconnectReason, WebhookError, WebhookEvent};
 use crate::state::AppState;
 use crate::sweeper::room_ref;
 
@@ -67,11 +67,11 @@ async fn act(state: &AppState, event: &WebhookEvent) -> Result<(), ApiError> {
     let Some(room_name) = event.room.as_ref().map(|r| r.name.as_str()) else {
         return Ok(());
     };
-    match event.event.as_str() {
-        "participant_joined" | "room_started" => {}
+    let room = match event.event.as_str() {
+        "participant_joined" | "room_started" => state.store.room(room_name).await?,
+        "participant_left" => return ban_if_removed(state, room_name, event).await,
         _ => return Ok(()),
-    }
-    let room = state.store.room(room_name).await?;
+    };
     if room.as_ref().is_some_and(|r| r.status == RoomStatus::Ended) {
         tracing::warn!(
             room_ref = %room_ref(room_name),
@@ -89,6 +89,28 @@ async fn act(state: &AppState, event: &WebhookEvent) -> Result<(), ApiError> {
             );
             state.livekit.remove(room_name, identity).await?;
         }
+    }
+    Ok(())
+}
+
+/// A participant removed through LiveKit by the room's admin (the creator of a public or
+/// password room holds `roomAdmin` in its token and may call RemoveParticipant directly)
+/// is banned like one ejected through our controls: no new token, and an old one is
+/// removed on sight.
+async fn ban_if_removed(
+    state: &AppState,
+    room_name: &str,
+    event: &WebhookEvent,
+) -> Result<(), ApiError> {
+    let Some(p) = &event.participant else {
+        return Ok(());
+    };
+    if p.disconnect_reason != DisconnectReason::ParticipantRemoved as i32 {
+        return Ok(());
+    }
+    if state.store.room(room_name).await?.is_some() {
+        state.store.ban(room_name, &p.identity).await?;
+        tracing::info!(room_ref = %room_ref(room_name), "a removed participant is banned from the room");
     }
     Ok(())
 }

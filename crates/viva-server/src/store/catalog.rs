@@ -4,6 +4,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 use uuid::Uuid;
 
+use super::page::{keyset_clause, Page, Paged};
 use super::{uuid_col, Result, Store, StoreError};
 use crate::domain::now_ms;
 
@@ -208,4 +209,79 @@ impl Store {
         .await?;
         rows.iter().map(application).collect()
     }
+
+    /// A page of companies, oldest first.
+    pub async fn company_page(&self, page: &Page) -> Result<Paged<Company>> {
+        let (key, id) = page.bounds();
+        let rows = sqlx::query(&format!(
+            "SELECT id, name, created_at FROM companies WHERE {} ORDER BY created_at, id LIMIT $3",
+            keyset_clause("created_at", "id", 1, 2)
+        ))
+        .bind(key)
+        .bind(id)
+        .bind(page.fetch())
+        .fetch_all(&self.pool)
+        .await?;
+        let items = rows.iter().map(company).collect::<Result<Vec<_>>>()?;
+        Ok(Paged::from_rows(items, page, |c| {
+            (c.created_at_ms, c.id.to_string())
+        }))
+    }
+
+    /// A page of jobs with their company's name, oldest first, in one query.
+    pub async fn job_page(&self, page: &Page) -> Result<Paged<(Job, String)>> {
+        let columns = prefixed("j", JOB_COLUMNS);
+        let (key, id) = page.bounds();
+        let rows = sqlx::query(&format!(
+            "SELECT {columns}, c.name AS company_name FROM jobs j \
+             JOIN companies c ON c.id = j.company_id WHERE {} \
+             ORDER BY j.created_at, j.id LIMIT $3",
+            keyset_clause("j.created_at", "j.id", 1, 2)
+        ))
+        .bind(key)
+        .bind(id)
+        .bind(page.fetch())
+        .fetch_all(&self.pool)
+        .await?;
+        let items = rows
+            .iter()
+            .map(|r| Ok((job(r)?, r.try_get("company_name")?)))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Paged::from_rows(items, page, |(j, _)| {
+            (j.created_at_ms, j.id.to_string())
+        }))
+    }
+
+    /// A page of applications with their job's title, oldest first, in one query.
+    pub async fn application_page(&self, page: &Page) -> Result<Paged<(Application, String)>> {
+        let columns = prefixed("a", APPLICATION_COLUMNS);
+        let (key, id) = page.bounds();
+        let rows = sqlx::query(&format!(
+            "SELECT {columns}, j.title AS job_title FROM applications a \
+             JOIN jobs j ON j.id = a.job_id WHERE {} \
+             ORDER BY a.created_at, a.id LIMIT $3",
+            keyset_clause("a.created_at", "a.id", 1, 2)
+        ))
+        .bind(key)
+        .bind(id)
+        .bind(page.fetch())
+        .fetch_all(&self.pool)
+        .await?;
+        let items = rows
+            .iter()
+            .map(|r| Ok((application(r)?, r.try_get("job_title")?)))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Paged::from_rows(items, page, |(a, _)| {
+            (a.created_at_ms, a.id.to_string())
+        }))
+    }
+}
+
+/// `a, b` as `t.a, t.b` (column names stay `a`, `b` in the result).
+fn prefixed(table: &str, columns: &str) -> String {
+    columns
+        .split(',')
+        .map(|c| format!("{table}.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

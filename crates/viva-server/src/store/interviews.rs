@@ -2,6 +2,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 use uuid::Uuid;
 
+use super::page::{keyset_clause, Page, Paged};
 use super::{opt_uuid_col, uuid_col, Result, Store, StoreError};
 use crate::domain::{now_ms, InterviewStatus, InterviewType};
 
@@ -30,6 +31,24 @@ pub struct NewInterview {
     pub application_id: Option<Uuid>,
 }
 
+/// One side of an interview as a list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Party {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+}
+
+/// An interview with everything its list entry shows, read in one query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InterviewListing {
+    pub interview: Interview,
+    pub sender: Party,
+    pub receiver: Party,
+    pub interviewer_feedback_submitted: bool,
+}
+
 const COLUMNS: &str = "id, sender_id, receiver_id, topic, status, scheduled_time, \
                        duration_minutes, interview_type, application_id";
 
@@ -51,7 +70,63 @@ fn from_row(row: &AnyRow) -> Result<Interview> {
     })
 }
 
+fn party(row: &AnyRow, prefix: &str, id: Uuid) -> Result<Party> {
+    Ok(Party {
+        id,
+        username: row.try_get(format!("{prefix}_username").as_str())?,
+        display_name: row.try_get(format!("{prefix}_display_name").as_str())?,
+        role: row.try_get(format!("{prefix}_role").as_str())?,
+    })
+}
+
 impl Store {
+    /// A page of the interviews `user_id` takes part in (all, for `None`), with both sides
+    /// and whether the interviewer's feedback is in: one query, however long the page.
+    pub async fn interview_page(
+        &self,
+        user_id: Option<Uuid>,
+        page: &Page,
+    ) -> Result<Paged<InterviewListing>> {
+        let columns: Vec<String> = COLUMNS
+            .split(',')
+            .map(|c| format!("i.{}", c.trim()))
+            .collect();
+        let (key, id) = page.bounds();
+        let rows = sqlx::query(&format!(
+            "SELECT {}, s.username AS s_username, s.display_name AS s_display_name, \
+             s.role AS s_role, r.username AS r_username, r.display_name AS r_display_name, \
+             r.role AS r_role, CAST(CASE WHEN EXISTS (SELECT 1 FROM feedback f \
+             WHERE f.interview_id = i.id AND f.kind = 'interviewer') THEN 1 ELSE 0 END AS BIGINT) \
+             AS has_feedback FROM interviews i JOIN users s ON s.id = i.sender_id \
+             JOIN users r ON r.id = i.receiver_id \
+             WHERE ($1 = '' OR i.sender_id = $1 OR i.receiver_id = $1) AND {} \
+             ORDER BY i.scheduled_time, i.id LIMIT $4",
+            columns.join(", "),
+            keyset_clause("i.scheduled_time", "i.id", 2, 3)
+        ))
+        .bind(user_id.map(|u| u.to_string()).unwrap_or_default())
+        .bind(key)
+        .bind(id)
+        .bind(page.fetch())
+        .fetch_all(&self.pool)
+        .await?;
+        let items = rows
+            .iter()
+            .map(|row| {
+                let interview = from_row(row)?;
+                Ok(InterviewListing {
+                    sender: party(row, "s", interview.sender_id)?,
+                    receiver: party(row, "r", interview.receiver_id)?,
+                    interviewer_feedback_submitted: row.try_get::<i64, _>("has_feedback")? != 0,
+                    interview,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Paged::from_rows(items, page, |l| {
+            (l.interview.scheduled_time_ms, l.interview.id.to_string())
+        }))
+    }
+
     pub async fn create_interview(&self, new: NewInterview) -> Result<Interview> {
         let id = Uuid::new_v4();
         let now = now_ms();

@@ -14,6 +14,7 @@ mod feedback;
 mod interviews;
 mod limits;
 mod outbox;
+pub mod page;
 mod passwords;
 mod public;
 mod rooms;
@@ -28,8 +29,9 @@ pub use catalog::{Application, Company, Job, NewApplication, NewJob};
 pub use drafts::{write_draft, DraftWrite, IdemKey, Idempotent, Step, StoredDraft};
 pub use endings::{CleanupReport, RoomEnding, RETENTION_MS};
 pub use feedback::{submit_feedback_in, Feedback, NewFeedback};
-pub use interviews::{Interview, NewInterview};
+pub use interviews::{Interview, InterviewListing, NewInterview, Party};
 pub use outbox::OutboxMessage;
+pub use page::{Page, Paged};
 pub use passwords::{NewPasswordRoom, RoomPassword};
 pub use public::{NewPublicJoin, NewPublicSession, PublicSession};
 pub use rooms::{NewRoom, Room};
@@ -90,6 +92,18 @@ impl Store {
         let pool = AnyPoolOptions::new()
             // An in-memory SQLite database exists per connection: keep exactly one.
             .max_connections(if in_memory { 1 } else { 16 })
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if dialect == Dialect::Sqlite {
+                        // SQLite has one writer at a time; under a burst (several nodes
+                        // on one file, or a brute-force attempt) a writer waits for the
+                        // lock instead of failing after sqlx's default 5 s.
+                        sqlx::Executor::execute(&mut *conn, "PRAGMA busy_timeout = 30000")
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
             .connect(url)
             .await?;
         if dialect == Dialect::Sqlite && !in_memory {

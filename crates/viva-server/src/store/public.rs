@@ -145,6 +145,25 @@ impl Store {
     }
 
     /// Records a join and remembers the latest candidate phone and name on the session.
+    /// Binds the session to `phone` unless it is bound already; returns the phone it is
+    /// bound to (the first caller's, under concurrency: one conditional UPDATE decides).
+    pub async fn bind_session_phone(&self, session_id: Uuid, phone: &str) -> Result<String> {
+        sqlx::query(
+            "UPDATE public_sessions SET bound_phone = $2 WHERE id = $1 AND bound_phone IS NULL",
+        )
+        .bind(session_id.to_string())
+        .bind(phone)
+        .execute(&self.pool)
+        .await?;
+        let row = sqlx::query("SELECT bound_phone FROM public_sessions WHERE id = $1")
+            .bind(session_id.to_string())
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row
+            .try_get::<Option<String>, _>("bound_phone")?
+            .unwrap_or_default())
+    }
+
     pub async fn record_public_join(&self, join: NewPublicJoin) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(

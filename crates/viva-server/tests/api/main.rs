@@ -7,6 +7,7 @@ mod catalog;
 mod drafts;
 mod harness;
 mod interviews;
+mod lists;
 mod livekit_api;
 mod matrix;
 mod ops;

@@ -287,7 +287,7 @@ async fn a_code_opens_the_room_to_the_right_phone_only() {
 }
 
 #[tokio::test]
-async fn without_a_phone_on_file_any_valid_phone_joins() {
+async fn without_a_phone_on_file_the_first_phone_owns_the_room() {
     let app = TestApp::with_livekit().await;
     let cast = Cast::new(&app).await;
     let a = application(&app, &cast.staff, None).await;
@@ -308,6 +308,24 @@ async fn without_a_phone_on_file_any_valid_phone_joins() {
         .await;
     assert_eq!(s, 200, "{joined}");
     assert_eq!(joined["identity"], "candidate_12025550143");
+    // Someone else with the code cannot join as another identity...
+    let (s, b) = app
+        .post(
+            &format!("/api/public/interview/join/{code}"),
+            None,
+            json!({"phoneNumber": "+1 202 555 0199", "firstName": "Eve", "lastName": "X"}),
+        )
+        .await;
+    assert_error(s, &b, 403);
+    // ...while the candidate rejoins with their number.
+    let (s, again) = app
+        .post(
+            &format!("/api/public/interview/join/{code}"),
+            None,
+            json!({"phoneNumber": "+12025550143", "firstName": "Sam", "lastName": "Lee"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{again}");
 }
 
 #[tokio::test]
