@@ -30,6 +30,14 @@ const fn r(
     }
 }
 
+/// The list endpoints: paged with `limit` and `cursor` (routes/paging.rs).
+const LISTS: &[&str] = &[
+    "/api/interviews/",
+    "/api/companies/",
+    "/api/jobs/",
+    "/api/applications/",
+];
+
 pub const ROUTES: &[RouteDoc] = &[
     r(
         "post",
@@ -274,7 +282,20 @@ pub const ROUTES: &[RouteDoc] = &[
     ),
     r("get", "/healthz", "ops", "Liveness", false),
     r("get", "/readyz", "ops", "Readiness (database)", false),
-    r("get", "/metrics", "ops", "Prometheus metrics", false),
+    r(
+        "get",
+        "/metrics",
+        "ops",
+        "Prometheus metrics (bearer VIVA_METRICS_TOKEN; without one, this machine only)",
+        false,
+    ),
+    r(
+        "post",
+        "/webhooks/livekit/",
+        "livekit",
+        "LiveKit's webhooks: signed by LiveKit with the API secret (401 otherwise); each event id acted on once",
+        false,
+    ),
     r("get", "/api/openapi.json", "ops", "This document", false),
     r(
         "get",
@@ -307,6 +328,26 @@ pub fn spec() -> Value {
                 "name": "id", "in": "path", "required": true,
                 "schema": { "type": "string", "format": "uuid" }
             }]);
+        }
+        if route.method == "get" && LISTS.contains(&route.path) {
+            op["parameters"] = json!([
+                {
+                    "name": "limit", "in": "query", "required": false,
+                    "description": "Items per page (default 50)",
+                    "schema": { "type": "integer", "minimum": 1, "maximum": super::paging::MAX_LIMIT }
+                },
+                {
+                    "name": "cursor", "in": "query", "required": false,
+                    "description": "The X-Next-Cursor of the previous page",
+                    "schema": { "type": "string" }
+                }
+            ]);
+            op["responses"]["200"]["headers"] = json!({
+                "X-Next-Cursor": {
+                    "description": "Cursor of the next page; absent on the last page",
+                    "schema": { "type": "string" }
+                }
+            });
         }
         if route.path.contains("{roomCode}") {
             op["parameters"] = json!([{

@@ -98,8 +98,7 @@ impl Store {
                         // SQLite has one writer at a time; under a burst (several nodes
                         // on one file, or a brute-force attempt) a writer waits for the
                         // lock instead of failing after sqlx's default 5 s.
-                        sqlx::Executor::execute(&mut *conn, "PRAGMA busy_timeout = 30000")
-                            .await?;
+                        sqlx::Executor::execute(&mut *conn, "PRAGMA busy_timeout = 30000").await?;
                     }
                     Ok(())
                 })
