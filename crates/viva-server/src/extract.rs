@@ -32,3 +32,17 @@ impl<S: Send + Sync> FromRequest<S> for Body {
         Ok(Body(axum::body::Bytes::from_request(req, state).await?))
     }
 }
+
+/// The token of an `Authorization: Bearer <token>` header (scheme case-insensitive); the one
+/// parser every route uses.
+pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    let value = headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}

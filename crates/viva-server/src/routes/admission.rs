@@ -42,6 +42,12 @@ pub async fn admit(state: &AppState, room: &Room, identity: &str) -> Result<(), 
         return Err(ApiError::forbidden("This interview room has ended"));
     }
     refuse_if_banned(state, &room.name, identity).await?;
+    open_in_livekit(state, room).await
+}
+
+/// Creates the room in LiveKit with its stored options, or finds it (CreateRoom returns
+/// an existing room).
+pub async fn open_in_livekit(state: &AppState, room: &Room) -> Result<(), ApiError> {
     state
         .livekit
         .ensure_room(

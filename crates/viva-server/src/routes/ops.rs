@@ -43,11 +43,7 @@ pub async fn metrics(
 ) -> Result<impl IntoResponse, ApiError> {
     match &state.config.metrics_token {
         Some(token) => {
-            let given = headers
-                .get(header::AUTHORIZATION)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .unwrap_or_default();
+            let given = crate::extract::bearer(&headers).unwrap_or_default();
             // Comparing digests keeps the timing independent of the token.
             if token_hash(given.trim()) != token_hash(token.expose()) {
                 return Err(ApiError::unauthorized("Metrics need the metrics token"));

@@ -356,18 +356,6 @@ pub async fn join(
     }))
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let value = headers
-        .get(axum::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim())
-        .filter(|t| !t.is_empty())
-}
-
 pub async fn end(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -377,7 +365,7 @@ pub async fn end(
 ) -> Result<Json<PublicEndResponse>, ApiError> {
     throttle_ip(&state, &ip).await?;
     let (session, room, _, _) = load(&state, &code).await?;
-    let token = bearer(&headers).ok_or_else(|| {
+    let token = crate::extract::bearer(&headers).ok_or_else(|| {
         ApiError::unauthorized("The participant token or a staff access token is required")
     })?;
     let who = match state

@@ -46,14 +46,7 @@ pub async fn ensure_room_for(
     if room.status == RoomStatus::Ended {
         return Ok((room, false));
     }
-    state
-        .livekit
-        .ensure_room(
-            &room.name,
-            room.empty_timeout as u32,
-            room.max_participants as u32,
-        )
-        .await?;
+    admission::open_in_livekit(state, &room).await?;
     Ok((room, created))
 }
 

@@ -23,11 +23,15 @@ pub async fn livekit(
 ) -> Result<StatusCode, ApiError> {
     let body = std::str::from_utf8(&body)
         .map_err(|_| ApiError::bad_request("Webhook body is not UTF-8"))?;
-    let authorization = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.strip_prefix("Bearer ").unwrap_or(v))
-        .unwrap_or_default();
+    // LiveKit sends the bare JWT; "Bearer <jwt>" is accepted too.
+    let authorization = crate::extract::bearer(&headers)
+        .or_else(|| {
+            headers
+                .get(axum::http::header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+        })
+        .unwrap_or_default()
+        .trim();
     if authorization.is_empty() {
         return Err(ApiError::unauthorized("Webhook signature missing"));
     }

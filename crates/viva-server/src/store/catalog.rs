@@ -212,68 +212,44 @@ impl Store {
 
     /// A page of companies, oldest first.
     pub async fn company_page(&self, page: &Page) -> Result<Paged<Company>> {
-        let (key, id) = page.bounds();
-        let rows = sqlx::query(&format!(
+        let sql = format!(
             "SELECT id, name, created_at FROM companies WHERE {} ORDER BY created_at, id LIMIT $3",
-            keyset_clause("created_at", "id", 1, 2)
-        ))
-        .bind(key)
-        .bind(id)
-        .bind(page.fetch())
-        .fetch_all(&self.pool)
-        .await?;
-        let items = rows.iter().map(company).collect::<Result<Vec<_>>>()?;
-        Ok(Paged::from_rows(items, page, |c| {
+            keyset_clause("created_at", "id")
+        );
+        self.page_of(&sql, None, page, company, |c| {
             (c.created_at_ms, c.id.to_string())
-        }))
+        })
+        .await
     }
 
     /// A page of jobs with their company's name, oldest first, in one query.
     pub async fn job_page(&self, page: &Page) -> Result<Paged<(Job, String)>> {
-        let columns = prefixed("j", JOB_COLUMNS);
-        let (key, id) = page.bounds();
-        let rows = sqlx::query(&format!(
-            "SELECT {columns}, c.name AS company_name FROM jobs j \
-             JOIN companies c ON c.id = j.company_id WHERE {} \
-             ORDER BY j.created_at, j.id LIMIT $3",
-            keyset_clause("j.created_at", "j.id", 1, 2)
-        ))
-        .bind(key)
-        .bind(id)
-        .bind(page.fetch())
-        .fetch_all(&self.pool)
-        .await?;
-        let items = rows
-            .iter()
-            .map(|r| Ok((job(r)?, r.try_get("company_name")?)))
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Paged::from_rows(items, page, |(j, _)| {
+        let sql = format!(
+            "SELECT {}, c.name AS company_name FROM jobs j JOIN companies c ON c.id = j.company_id \
+             WHERE {} ORDER BY j.created_at, j.id LIMIT $3",
+            prefixed("j", JOB_COLUMNS),
+            keyset_clause("j.created_at", "j.id")
+        );
+        let row = |r: &AnyRow| Ok((job(r)?, r.try_get("company_name")?));
+        self.page_of(&sql, None, page, row, |(j, _)| {
             (j.created_at_ms, j.id.to_string())
-        }))
+        })
+        .await
     }
 
     /// A page of applications with their job's title, oldest first, in one query.
     pub async fn application_page(&self, page: &Page) -> Result<Paged<(Application, String)>> {
-        let columns = prefixed("a", APPLICATION_COLUMNS);
-        let (key, id) = page.bounds();
-        let rows = sqlx::query(&format!(
-            "SELECT {columns}, j.title AS job_title FROM applications a \
-             JOIN jobs j ON j.id = a.job_id WHERE {} \
-             ORDER BY a.created_at, a.id LIMIT $3",
-            keyset_clause("a.created_at", "a.id", 1, 2)
-        ))
-        .bind(key)
-        .bind(id)
-        .bind(page.fetch())
-        .fetch_all(&self.pool)
-        .await?;
-        let items = rows
-            .iter()
-            .map(|r| Ok((application(r)?, r.try_get("job_title")?)))
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Paged::from_rows(items, page, |(a, _)| {
+        let sql = format!(
+            "SELECT {}, j.title AS job_title FROM applications a JOIN jobs j ON j.id = a.job_id \
+             WHERE {} ORDER BY a.created_at, a.id LIMIT $3",
+            prefixed("a", APPLICATION_COLUMNS),
+            keyset_clause("a.created_at", "a.id")
+        );
+        let row = |r: &AnyRow| Ok((application(r)?, r.try_get("job_title")?));
+        self.page_of(&sql, None, page, row, |(a, _)| {
             (a.created_at_ms, a.id.to_string())
-        }))
+        })
+        .await
     }
 }
 

@@ -91,40 +91,32 @@ impl Store {
             .split(',')
             .map(|c| format!("i.{}", c.trim()))
             .collect();
-        let (key, id) = page.bounds();
-        let rows = sqlx::query(&format!(
+        let sql = format!(
             "SELECT {}, s.username AS s_username, s.display_name AS s_display_name, \
              s.role AS s_role, r.username AS r_username, r.display_name AS r_display_name, \
              r.role AS r_role, CAST(CASE WHEN EXISTS (SELECT 1 FROM feedback f \
              WHERE f.interview_id = i.id AND f.kind = 'interviewer') THEN 1 ELSE 0 END AS BIGINT) \
              AS has_feedback FROM interviews i JOIN users s ON s.id = i.sender_id \
              JOIN users r ON r.id = i.receiver_id \
-             WHERE ($1 = '' OR i.sender_id = $1 OR i.receiver_id = $1) AND {} \
-             ORDER BY i.scheduled_time, i.id LIMIT $4",
+             WHERE ($4 = '' OR i.sender_id = $4 OR i.receiver_id = $4) AND {} \
+             ORDER BY i.scheduled_time, i.id LIMIT $3",
             columns.join(", "),
-            keyset_clause("i.scheduled_time", "i.id", 2, 3)
-        ))
-        .bind(user_id.map(|u| u.to_string()).unwrap_or_default())
-        .bind(key)
-        .bind(id)
-        .bind(page.fetch())
-        .fetch_all(&self.pool)
-        .await?;
-        let items = rows
-            .iter()
-            .map(|row| {
-                let interview = from_row(row)?;
-                Ok(InterviewListing {
-                    sender: party(row, "s", interview.sender_id)?,
-                    receiver: party(row, "r", interview.receiver_id)?,
-                    interviewer_feedback_submitted: row.try_get::<i64, _>("has_feedback")? != 0,
-                    interview,
-                })
+            keyset_clause("i.scheduled_time", "i.id")
+        );
+        let scope = user_id.map(|u| u.to_string()).unwrap_or_default();
+        let row = |row: &AnyRow| {
+            let interview = from_row(row)?;
+            Ok(InterviewListing {
+                sender: party(row, "s", interview.sender_id)?,
+                receiver: party(row, "r", interview.receiver_id)?,
+                interviewer_feedback_submitted: row.try_get::<i64, _>("has_feedback")? != 0,
+                interview,
             })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Paged::from_rows(items, page, |l| {
+        };
+        self.page_of(&sql, Some(scope), page, row, |l| {
             (l.interview.scheduled_time_ms, l.interview.id.to_string())
-        }))
+        })
+        .await
     }
 
     pub async fn create_interview(&self, new: NewInterview) -> Result<Interview> {

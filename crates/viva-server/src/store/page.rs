@@ -2,6 +2,9 @@
 //! last row of the previous one. Stable under inserts, one indexed range scan per page.
 
 use base64::Engine;
+use sqlx::any::AnyRow;
+
+use super::{Result, Store};
 
 /// Where a page starts and how long it is.
 #[derive(Debug, Clone)]
@@ -27,9 +30,31 @@ impl Page {
     }
 }
 
-/// `(key > $k OR (key = $k AND id > $i))` for the table alias' columns.
-pub(super) fn keyset_clause(key: &str, id: &str, k: usize, i: usize) -> String {
-    format!("({key} > ${k} OR ({key} = ${k} AND {id} > ${i}))")
+/// `(key > $1 OR (key = $1 AND id > $2))`: rows after the page's start, for `page_of`.
+pub(super) fn keyset_clause(key: &str, id: &str) -> String {
+    format!("({key} > $1 OR ({key} = $1 AND {id} > $2))")
+}
+
+impl Store {
+    /// Runs a page query: `sql` binds the keyset bounds as `$1`, `$2` (see
+    /// `keyset_clause`), the row count as `$3`, and `scope`, when given, as `$4`.
+    pub(super) async fn page_of<T>(
+        &self,
+        sql: &str,
+        scope: Option<String>,
+        page: &Page,
+        row: impl Fn(&AnyRow) -> Result<T>,
+        key: impl Fn(&T) -> (i64, String),
+    ) -> Result<Paged<T>> {
+        let (k, id) = page.bounds();
+        let mut query = sqlx::query(sql).bind(k).bind(id).bind(page.fetch());
+        if let Some(scope) = scope {
+            query = query.bind(scope);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        let items = rows.iter().map(row).collect::<Result<Vec<_>>>()?;
+        Ok(Paged::from_rows(items, page, key))
+    }
 }
 
 /// One page of rows and the cursor of the next page, if there is one.
