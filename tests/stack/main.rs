@@ -2,6 +2,7 @@
 //! participants joining through the backend.
 
 mod controls;
+mod multinode;
 mod public_rooms;
 mod revocation;
 

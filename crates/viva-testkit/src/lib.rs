@@ -7,6 +7,7 @@
 pub mod api;
 pub mod bot;
 pub mod cache;
+pub mod haproxy;
 pub mod image;
 pub mod livekit;
 pub mod ports;
@@ -19,6 +20,7 @@ pub mod webdriver;
 pub mod xvfb;
 
 pub use bot::Bot;
+pub use haproxy::HaProxy;
 pub use livekit::{LiveKitOptions, LiveKitServer};
 pub use postgres::Postgres;
 pub use pulse::PulseAudio;

@@ -10,15 +10,22 @@ use crate::{cache, ports, process, process::Service};
 pub struct LiveKitOptions {
     /// `host:port` of a Redis to share state through (multi-node, SIP storage).
     pub redis: Option<String>,
+    /// The API secret (nodes of one deployment share their key pair); random when None.
+    pub api_secret: Option<String>,
+    /// Where webhooks go (`/webhooks/livekit/` on this loopback port, e.g. a proxy in front
+    /// of several viva-server nodes); None: a port reserved for the first `VivaServer`.
+    pub webhook_port: Option<u16>,
 }
 
 pub struct LiveKitServer {
     pub api_key: String,
     pub api_secret: String,
     pub http_port: u16,
-    /// Where this server sends its webhooks (`/webhooks/livekit/` on 127.0.0.1): the port
-    /// is reserved for the first `VivaServer` started with this LiveKit.
+    /// Where this server sends its webhooks (`/webhooks/livekit/` on 127.0.0.1).
     pub webhook_port: u16,
+    /// True when `webhook_port` is reserved for the first `VivaServer` started with this
+    /// LiveKit (false when the options named a port, e.g. a proxy's).
+    pub webhook_port_for_viva: bool,
     pub rtc_tcp_port: u16,
     pub udp_range: (u16, u16),
     service: Service,
@@ -49,9 +56,9 @@ impl LiveKitServer {
         let http_port = ports::free_tcp_port();
         let rtc_tcp_port = ports::free_tcp_port();
         let udp_range = ports::free_udp_range(40);
-        let webhook_port = ports::free_tcp_port();
+        let webhook_port = opts.webhook_port.unwrap_or_else(ports::free_tcp_port);
         let api_key = "vivatest".to_owned();
-        let api_secret = random_secret();
+        let api_secret = opts.api_secret.clone().unwrap_or_else(random_secret);
         let redis = opts
             .redis
             .as_ref()
@@ -79,6 +86,7 @@ impl LiveKitServer {
             api_secret,
             http_port,
             webhook_port,
+            webhook_port_for_viva: opts.webhook_port.is_none(),
             rtc_tcp_port,
             udp_range,
             service: spawn(&config_path, dir.path()),

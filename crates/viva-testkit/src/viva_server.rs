@@ -80,6 +80,7 @@ impl VivaServer {
         // LiveKit sends its webhooks to the port it reserved for us; a second node on the
         // same LiveKit (or a retry after a port clash) gets a port of its own.
         let port = livekit
+            .filter(|lk| lk.webhook_port_for_viva)
             .map(|lk| lk.webhook_port)
             .filter(|p| std::net::TcpListener::bind(("127.0.0.1", *p)).is_ok())
             .unwrap_or_else(ports::free_tcp_port);

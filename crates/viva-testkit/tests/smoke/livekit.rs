@@ -36,6 +36,7 @@ async fn livekit_server_with_redis_creates_and_lists_a_room() {
     let redis = Redis::start();
     let server = LiveKitServer::start_with(LiveKitOptions {
         redis: Some(redis.address()),
+        ..LiveKitOptions::default()
     });
     create_and_list(&server, "smoke-room-redis").await;
 }

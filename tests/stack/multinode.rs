@@ -1,0 +1,185 @@
+//! Several nodes on real engines, as a deployment runs them: two viva-server nodes on one
+//! PostgreSQL behind HAProxy, two livekit-server nodes sharing Redis, LiveKit's webhooks to
+//! the proxy. Participants on different LiveKit nodes meet; an eject holds against an old
+//! token whichever node carries it; a viva-server node dying under load loses no request.
+
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use serde_json::json;
+use viva_testkit::{
+    ports, Bot, HaProxy, LiveKitOptions, LiveKitServer, Postgres, Redis, VivaServer,
+};
+
+use crate::Api;
+
+const T: Duration = Duration::from_secs(30);
+
+fn near(v: &serde_json::Value, rgb: [f64; 3]) -> bool {
+    v.as_array()
+        .is_some_and(|a| (0..3).all(|i| (a[i].as_f64().unwrap_or(-999.0) - rgb[i]).abs() <= 40.0))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_of_each_behind_a_proxy_work_as_one() {
+    let redis = Redis::start();
+    let pg = Postgres::start();
+    let db = pg.fresh_database();
+    let proxy_port = ports::free_tcp_port();
+    let options = LiveKitOptions {
+        redis: Some(redis.address()),
+        api_secret: Some("multinode-secret-multinode-secret-0001".into()),
+        webhook_port: Some(proxy_port),
+    };
+    let lk_a = LiveKitServer::start_with(options.clone());
+    let lk_b = LiveKitServer::start_with(options);
+    let mut node0 = VivaServer::start_with(Some(&lk_a), Some(db.clone()));
+    let node1 = VivaServer::start_with(Some(&lk_a), Some(db));
+    let proxy = HaProxy::start(proxy_port, &[node0.port, node1.port]);
+    let base = proxy.url();
+
+    let interviewer = Api::login(&base, "interviewer", "viva-interviewer").await;
+    let candidate = Api::login(&base, "candidate", "viva-candidate").await;
+    let id = interviewer.interview_id("Backend Engineer Interview").await;
+    let room = format!("interview-{id}");
+
+    // The candidate joins through the proxy (LiveKit node A, the configured URL); the
+    // interviewer's token from the proxy is used on LiveKit node B.
+    let mut cand = Bot::demo_user(
+        "candidate",
+        &base,
+        "candidate",
+        &id,
+        &[
+            "--publish",
+            "video",
+            "--video-size",
+            "320x180",
+            "--video-color",
+            "255,0,0",
+        ],
+    );
+    let cand_id = cand.wait_event("connected", T)["identity"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (s, joined) = interviewer
+        .post(&format!("/api/interviews/{id}/join/"), json!({}))
+        .await;
+    assert_eq!(s, 200, "{joined}");
+    let args: Vec<String> = [
+        "--url",
+        &lk_b.ws_url(),
+        "--token",
+        joined["token"].as_str().unwrap(),
+        "--publish",
+        "video",
+        "--video-size",
+        "320x180",
+        "--video-color",
+        "0,0,255",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut intv = Bot::spawn("interviewer", &args, &[]);
+    let intv_id = intv.wait_event("connected", T)["identity"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    intv.wait_for("the candidate's red video, via node B", T, |v| {
+        v["event"] == "video_stats"
+            && v["participant"] == cand_id.as_str()
+            && v["frames"].as_u64() > Some(5)
+            && near(&v["mean_rgb"], [255.0, 0.0, 0.0])
+    });
+    cand.wait_for("the interviewer's blue video, via node A", T, |v| {
+        v["event"] == "video_stats"
+            && v["participant"] == intv_id.as_str()
+            && v["frames"].as_u64() > Some(5)
+            && near(&v["mean_rgb"], [0.0, 0.0, 255.0])
+    });
+
+    // An eject through the proxy holds against the candidate's old token on node B:
+    // whichever LiveKit node reports the join, whichever viva-server node takes it.
+    let (s, held) = candidate
+        .post("/api/livekit/token", json!({"roomId": room}))
+        .await;
+    assert_eq!(s, 200, "{held}");
+    let (s, body) = interviewer
+        .post(
+            &format!("/api/interviews/{id}/room/controls/"),
+            json!({"action": "eject", "identity": cand_id}),
+        )
+        .await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(
+        cand.wait_event("disconnected", T)["reason"],
+        "participant_removed"
+    );
+    let args: Vec<String> = [
+        "--url",
+        &lk_b.ws_url(),
+        "--token",
+        held["token"].as_str().unwrap(),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut again = Bot::spawn("candidate-old-token", &args, &[]);
+    again.wait_event("connected", T);
+    let joined_at = Instant::now();
+    assert_eq!(
+        again.wait_event("disconnected", Duration::from_secs(5))["reason"],
+        "participant_removed"
+    );
+    assert!(
+        joined_at.elapsed() <= Duration::from_secs(2),
+        "{:?}",
+        joined_at.elapsed()
+    );
+
+    // A viva-server node dies while requests are in flight: the proxy retries them on
+    // the other node, and no request is lost.
+    const REQUESTS: usize = 1500;
+    let client = reqwest::Client::new();
+    let token = interviewer.token.clone();
+    let url = format!("{base}/api/interviews/");
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = done.clone();
+    let load = tokio::spawn(async move {
+        futures::stream::iter(0..REQUESTS)
+            .map(|_| {
+                let req = client.get(&url).bearer_auth(&token);
+                let counter = counter.clone();
+                async move {
+                    let status = req.send().await.map(|r| r.status().as_u16()).unwrap_or(0);
+                    counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    status
+                }
+            })
+            .buffer_unordered(16)
+            .collect::<Vec<u16>>()
+            .await
+    });
+    while done.load(std::sync::atomic::Ordering::SeqCst) < REQUESTS / 4 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    node0.kill();
+    let at_kill = done.load(std::sync::atomic::Ordering::SeqCst);
+    let statuses = load.await.unwrap();
+    assert!(
+        at_kill < REQUESTS / 2,
+        "the node died mid-load ({at_kill} of {REQUESTS} done)"
+    );
+    let failed: Vec<_> = statuses.iter().filter(|s| **s != 200).collect();
+    assert!(
+        failed.is_empty(),
+        "{} of {} requests failed while a node died: {:?}\n{}",
+        failed.len(),
+        statuses.len(),
+        &failed[..failed.len().min(10)],
+        proxy.log_tail()
+    );
+    drop(node1);
+}
