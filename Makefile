@@ -1,5 +1,5 @@
 # The two commands. Both set everything up first (scripts/bootstrap) and are idempotent.
-.PHONY: run test bootstrap fmt lint bindings bundle bench bench-app bench-capture bench-browser
+.PHONY: run test bootstrap fmt lint bindings bundle bench bench-app bench-capture bench-browser bench-load
 
 run:
 	@scripts/run
@@ -37,3 +37,7 @@ bench-capture: bootstrap
 # The browser reference for bench-app (Chromium on livekit-client, same publishers and cases).
 bench-browser: bootstrap
 	@scripts/bench-browser
+
+# The backend under load: release viva-server on SQLite and PostgreSQL, driven by oha.
+bench-load: bootstrap
+	@scripts/bench-load

@@ -14,6 +14,8 @@ LIVEKIT_SERVER_VERSION="v1.13.5"
 LIVEKIT_WHEEL_VERSION="1.2.0"
 LIVEKIT_FFI_DIR="$VIVA_CACHE_DIR/livekit-ffi-$LIVEKIT_WHEEL_VERSION"
 TAURI_DRIVER_VERSION="2.1.0"
+# The HTTP load generator of `make bench-load` (crates.io; built without TLS).
+OHA_VERSION="1.16.0"
 # The Tauri CLI (bundler) from npm: the JS entry and the Linux x86_64 native addon, pinned by
 # sha256 of the registry tarballs (kept out of ui/package.json: npm's lockfile would have to
 # list every platform's optional addon).

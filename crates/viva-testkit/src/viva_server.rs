@@ -64,15 +64,28 @@ impl VivaServer {
     }
 
     pub fn start_with(livekit: Option<&LiveKitServer>, database_url: Option<String>) -> Self {
+        Self::start_with_env(livekit, database_url, &[])
+    }
+
+    /// `start_with` plus configuration variables (`VIVA_...`), e.g. limits for a benchmark.
+    pub fn start_with_env(
+        livekit: Option<&LiveKitServer>,
+        database_url: Option<String>,
+        extra: &[(&'static str, String)],
+    ) -> Self {
         for _ in 0..5 {
-            if let Some(server) = Self::try_start(livekit, database_url.clone()) {
+            if let Some(server) = Self::try_start(livekit, database_url.clone(), extra) {
                 return server;
             }
         }
         panic!("viva-server lost the race for its port five times");
     }
 
-    fn try_start(livekit: Option<&LiveKitServer>, database_url: Option<String>) -> Option<Self> {
+    fn try_start(
+        livekit: Option<&LiveKitServer>,
+        database_url: Option<String>,
+        extra: &[(&'static str, String)],
+    ) -> Option<Self> {
         let dir = tempfile::Builder::new()
             .prefix("viva-server-")
             .tempdir()
@@ -103,6 +116,7 @@ impl VivaServer {
             env.push(("VIVA_LIVEKIT_API_KEY", lk.api_key.clone()));
             env.push(("VIVA_LIVEKIT_API_SECRET", lk.api_secret.clone()));
         }
+        env.extend(extra.iter().cloned());
         let mut demo = Command::new(&bin);
         demo.arg("demo").envs(env.iter().map(|(k, v)| (k, v)));
         let out = demo.output().expect("run viva-server demo");

@@ -205,9 +205,10 @@ async fn parallel_guesses_are_counted_before_the_password_is_checked() {
     let answers = futures::future::join_all(guesses).await;
     let verified = answers.iter().filter(|s| **s == 401).count();
     let throttled = answers.iter().filter(|s| **s == 429).count();
-    assert_eq!(
-        (verified, throttled),
-        (10, 50),
+    // At most the limit is ever checked (fewer when a guess that was early for the
+    // username window came late to the address window, which is also full).
+    assert!(
+        (1..=10).contains(&verified) && verified + throttled == 60,
         "60 parallel guesses against a limit of 10: {answers:?}"
     );
 
