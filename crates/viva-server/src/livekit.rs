@@ -45,7 +45,16 @@ pub struct LiveKit {
     /// The last health answer and when it was asked: monitors polling the public health
     /// endpoint must not turn into a RoomService call each.
     health: tokio::sync::Mutex<Option<(std::time::Instant, bool)>>,
+    /// Rooms this node saw open in LiveKit, and when: joins within `OPEN_REUSE` of that skip
+    /// the CreateRoom round trip.
+    opened: std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>,
 }
+
+/// How long a room confirmed open is taken to be open. Shorter than LiveKit's
+/// `departure_timeout` (20 s by default): a room whose last participant left cannot have
+/// been closed by LiveKit within this time of our confirmation. Ended rooms never get here
+/// (admission refuses them first).
+const OPEN_REUSE: Duration = Duration::from_secs(10);
 
 /// How long a health answer is reused.
 const HEALTH_CACHE: Duration = Duration::from_secs(5);
@@ -76,6 +85,7 @@ impl LiveKit {
             config,
             client,
             health: tokio::sync::Mutex::new(None),
+            opened: Default::default(),
         }
     }
 
@@ -88,12 +98,23 @@ impl LiveKit {
     }
 
     /// Creates the room, or finds it: LiveKit's CreateRoom returns the existing room.
+    /// Skipped when this node confirmed the room open moments ago.
     pub async fn ensure_room(
         &self,
         name: &str,
         empty_timeout: u32,
         max_participants: u32,
-    ) -> Result<proto::Room, ApiError> {
+    ) -> Result<(), ApiError> {
+        let fresh = |at: &std::time::Instant| at.elapsed() < OPEN_REUSE;
+        if self
+            .opened
+            .lock()
+            .expect("opened")
+            .get(name)
+            .is_some_and(fresh)
+        {
+            return Ok(());
+        }
         self.client()?
             .create_room(
                 name,
@@ -104,7 +125,16 @@ impl LiveKit {
                 },
             )
             .await
-            .map_err(ApiError::upstream)
+            .map_err(ApiError::upstream)?;
+        let mut opened = self.opened.lock().expect("opened");
+        opened.retain(|_, at| fresh(at));
+        opened.insert(name.to_owned(), std::time::Instant::now());
+        Ok(())
+    }
+
+    /// Forgets that a room was open (it was deleted), so the next join asks LiveKit.
+    fn forget_open(&self, name: &str) {
+        self.opened.lock().expect("opened").remove(name);
     }
 
     /// The participants connected now; a room LiveKit does not know has none.
@@ -163,6 +193,7 @@ impl LiveKit {
 
     /// Deletes the room, disconnecting everyone. A room LiveKit does not know is fine.
     pub async fn delete_room(&self, room: &str) -> Result<(), ApiError> {
+        self.forget_open(room);
         match self.client()?.delete_room(room).await {
             Ok(()) => Ok(()),
             Err(e) if is_not_found(&e) => Ok(()),

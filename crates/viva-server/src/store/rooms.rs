@@ -93,7 +93,7 @@ impl Store {
     pub async fn mark_room_active(&self, name: &str) -> Result<()> {
         sqlx::query(
             "UPDATE rooms SET status = $1, started_at = COALESCE(started_at, $2) \
-             WHERE name = $3 AND status <> $4",
+             WHERE name = $3 AND status <> $4 AND status <> $1",
         )
         .bind(RoomStatus::Active.as_str())
         .bind(now_ms())
