@@ -33,8 +33,10 @@ async fn two_nodes_of_each_behind_a_proxy_work_as_one() {
     };
     let lk_a = LiveKitServer::start_with(options.clone());
     let lk_b = LiveKitServer::start_with(options);
-    let mut node0 = VivaServer::start_with(Some(&lk_a), Some(db.clone()));
-    let node1 = VivaServer::start_with(Some(&lk_a), Some(db));
+    // The proxy connects from 127.0.0.1; clients' own addresses come in X-Forwarded-For.
+    let trust = [("VIVA_TRUSTED_PROXIES", "127.0.0.1".to_owned())];
+    let mut node0 = VivaServer::start_with_env(Some(&lk_a), Some(db.clone()), &trust);
+    let node1 = VivaServer::start_with_env(Some(&lk_a), Some(db), &trust);
     let proxy = HaProxy::start(proxy_port, &[node0.port, node1.port]);
     let base = proxy.url();
 
@@ -137,6 +139,47 @@ async fn two_nodes_of_each_behind_a_proxy_work_as_one() {
         joined_at.elapsed() <= Duration::from_secs(2),
         "{:?}",
         joined_at.elapsed()
+    );
+
+    // The sign-in limit holds across both nodes, per client: wrong passwords from one
+    // address, spread by the proxy over both nodes, meet the limit of 10; the owner, from
+    // another address through the same proxy, still signs in.
+    let from = |octet: u8| {
+        reqwest::Client::builder()
+            .local_address(std::net::IpAddr::V4(std::net::Ipv4Addr::new(
+                127, 0, 0, octet,
+            )))
+            .build()
+            .unwrap()
+    };
+    let login = |client: reqwest::Client, password: &'static str| {
+        let url = format!("{base}/api/auth/login");
+        async move {
+            client
+                .post(url)
+                .json(&json!({"username": "candidate", "password": password}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    let stranger = from(2);
+    let mut answers = Vec::new();
+    for _ in 0..12 {
+        answers.push(login(stranger.clone(), "not-the-password").await);
+    }
+    assert_eq!(
+        answers.iter().filter(|s| **s == 401).count(),
+        10,
+        "ten checks across two nodes, then 429: {answers:?}"
+    );
+    assert_eq!(answers[10..], [429, 429], "{answers:?}");
+    assert_eq!(
+        login(from(3), "viva-candidate").await,
+        200,
+        "the owner elsewhere"
     );
 
     // A viva-server node dies while requests are in flight: the proxy retries them on
