@@ -341,7 +341,9 @@ pub async fn join(
         })
         .await?;
     // The maximum duration starts with the candidate's first join.
-    state.store.mark_room_active(&room.name).await?;
+    if room.status != RoomStatus::Active {
+        state.store.mark_room_active(&room.name).await?;
+    }
     Ok(Json(PublicJoinResponse {
         token: issued.token,
         server_url: state.config.livekit.public_url.clone(),

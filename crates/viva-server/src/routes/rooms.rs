@@ -93,16 +93,23 @@ pub async fn join(
             ttl: state.config.livekit.token_ttl,
         })
         .await?;
-    state.store.mark_room_active(&room.name).await?;
-    let interview = state
-        .store
-        .transition_interview(
-            id,
-            &[InterviewStatus::Accepted],
-            InterviewStatus::InProgress,
-        )
-        .await?
-        .unwrap_or(interview);
+    // Writes only when something changes (the first join): SQLite has one writer.
+    if room.status != RoomStatus::Active {
+        state.store.mark_room_active(&room.name).await?;
+    }
+    let interview = if interview.status == InterviewStatus::Accepted {
+        state
+            .store
+            .transition_interview(
+                id,
+                &[InterviewStatus::Accepted],
+                InterviewStatus::InProgress,
+            )
+            .await?
+            .unwrap_or(interview)
+    } else {
+        interview
+    };
     let (sender, receiver) = sides(&state, &interview).await?;
     Ok(Json(JoinResponse {
         token: issued.token,

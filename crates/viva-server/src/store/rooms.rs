@@ -56,6 +56,11 @@ impl Store {
     /// Inserts the room unless one with that name exists; returns the stored room and
     /// whether this call created it. Safe under concurrency: the primary key decides.
     pub async fn ensure_room(&self, new: NewRoom) -> Result<(Room, bool)> {
+        // Most calls find the room (every join after the first): read before writing, so
+        // they do not queue for SQLite's one writer.
+        if let Some(room) = self.room(&new.name).await? {
+            return Ok((room, false));
+        }
         let inserted = sqlx::query(
             "INSERT INTO rooms (name, interview_id, room_code, template, status, max_participants, \
              empty_timeout, max_duration, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
