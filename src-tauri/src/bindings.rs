@@ -2,7 +2,6 @@
 //! ui/src/lib/bindings.ts. A test fails when the committed file differs from what this
 //! builder generates.
 
-use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, collect_events, Builder};
 
 use crate::commands::{app, audio, auth, camera, candidate, feedback, interviews, room};
@@ -54,9 +53,10 @@ pub fn builder() -> Builder<tauri::Wry> {
         ])
 }
 
-/// The TypeScript the builder produces.
-pub fn typescript() -> Typescript {
-    Typescript::default().header("// Generated from the Rust commands by tauri-specta. Do not edit: run `make bindings`.\n// @ts-nocheck")
+/// The TypeScript the builder produces (debug builds export it; release builds do not).
+#[cfg(any(debug_assertions, test))]
+pub fn typescript() -> specta_typescript::Typescript {
+    specta_typescript::Typescript::default().header("// Generated from the Rust commands by tauri-specta. Do not edit: run `make bindings`.\n// @ts-nocheck")
 }
 
 /// `VIVA_EXPORT_BINDINGS=path` makes a debug build write the bindings and exit.
