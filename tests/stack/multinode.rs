@@ -69,22 +69,19 @@ async fn two_nodes_of_each_behind_a_proxy_work_as_one() {
         .post(&format!("/api/interviews/{id}/join/"), json!({}))
         .await;
     assert_eq!(s, 200, "{joined}");
-    let args: Vec<String> = [
-        "--url",
+    let mut intv = Bot::with_token(
+        "interviewer",
         &lk_b.ws_url(),
-        "--token",
         joined["token"].as_str().unwrap(),
-        "--publish",
-        "video",
-        "--video-size",
-        "320x180",
-        "--video-color",
-        "0,0,255",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    let mut intv = Bot::spawn("interviewer", &args, &[]);
+        &[
+            "--publish",
+            "video",
+            "--video-size",
+            "320x180",
+            "--video-color",
+            "0,0,255",
+        ],
+    );
     let intv_id = intv.wait_event("connected", T)["identity"]
         .as_str()
         .unwrap()
@@ -119,16 +116,12 @@ async fn two_nodes_of_each_behind_a_proxy_work_as_one() {
         cand.wait_event("disconnected", T)["reason"],
         "participant_removed"
     );
-    let args: Vec<String> = [
-        "--url",
+    let mut again = Bot::with_token(
+        "candidate-old-token",
         &lk_b.ws_url(),
-        "--token",
         held["token"].as_str().unwrap(),
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    let mut again = Bot::spawn("candidate-old-token", &args, &[]);
+        &[],
+    );
     again.wait_event("connected", T);
     let joined_at = Instant::now();
     assert_eq!(

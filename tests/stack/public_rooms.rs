@@ -337,8 +337,7 @@ async fn the_creator_removes_the_candidate_and_the_ban_holds() {
     assert_eq!(s, 200, "{joined}");
     let held = joined["token"].as_str().unwrap().to_owned();
     let identity = joined["identity"].as_str().unwrap().to_owned();
-    let with_token =
-        |name: &str| Bot::spawn(name, &args(&["--url", &lk.ws_url(), "--token", &held]), &[]);
+    let with_token = |name: &str| Bot::with_token(name, &lk.ws_url(), &held, &[]);
     let mut cand = with_token("candidate");
     cand.wait_event("connected", T);
 

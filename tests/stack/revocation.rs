@@ -22,8 +22,7 @@ async fn held_token(api: &Api, room: &str) -> String {
 }
 
 fn bot_with_token(name: &str, lk: &LiveKitServer, token: &str) -> Bot {
-    let args: Vec<String> = vec!["--url".into(), lk.ws_url(), "--token".into(), token.into()];
-    Bot::spawn(name, &args, &[])
+    Bot::with_token(name, &lk.ws_url(), token, &[])
 }
 
 struct Stack {

@@ -113,8 +113,7 @@ async fn the_interviewer_sees_the_candidate_and_runs_the_room() {
                 })
                 .to_jwt()
                 .unwrap();
-        let args: Vec<String> = vec!["--url".into(), lk.ws_url(), "--token".into(), token];
-        Bot::spawn("observer", &args, &[])
+        Bot::with_token("observer", &lk.ws_url(), &token, &[])
     };
     observer.wait_event("connected", T);
     click_and_confirm(&app, "[data-testid=end-button]").await;

@@ -47,6 +47,19 @@ impl Bot {
         }
     }
 
+    /// A participant joining LiveKit at `ws_url` directly with `token` (no backend);
+    /// `extra` adds flags such as `--publish video`.
+    pub fn with_token(name: &str, ws_url: &str, token: &str, extra: &[&str]) -> Bot {
+        let mut args: Vec<String> = vec![
+            "--url".into(),
+            ws_url.into(),
+            "--token".into(),
+            token.into(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        Bot::spawn(name, &args, &[])
+    }
+
     /// A demo user (as `viva-server demo` creates them) joining `interview` through the
     /// backend at `server_url`; `extra` adds flags such as `--publish audio,video`.
     pub fn demo_user(

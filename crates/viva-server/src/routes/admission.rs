@@ -19,11 +19,7 @@ pub fn require_joinable(interview: &Interview) -> Result<(), ApiError> {
 
 /// An ejected identity gets no more tokens for that room (LiveKit's open-source server
 /// does not revoke tokens itself; refusing new ones is what makes an eject stick).
-pub async fn refuse_if_banned(
-    state: &AppState,
-    room: &str,
-    identity: &str,
-) -> Result<(), ApiError> {
+async fn refuse_if_banned(state: &AppState, room: &str, identity: &str) -> Result<(), ApiError> {
     if state.store.is_banned(room, identity).await? {
         return Err(ApiError::forbidden(
             "You were removed from this interview room",

@@ -92,7 +92,17 @@ pub async fn to_dto(state: &AppState, i: &Interview) -> Result<InterviewDto, Api
         .store
         .feedback(i.id, FeedbackKind::Interviewer)
         .await?;
-    Ok(InterviewDto {
+    Ok(dto(i, sender, receiver, feedback.is_some()))
+}
+
+/// The one shape of an interview on the wire, for single answers and list pages alike.
+fn dto(
+    i: &Interview,
+    sender: UserSummary,
+    receiver: UserSummary,
+    interviewer_feedback_submitted: bool,
+) -> InterviewDto {
+    InterviewDto {
         uuid_id: i.id.to_string(),
         status: i.status.to_string(),
         topic: i.topic.clone(),
@@ -102,8 +112,8 @@ pub async fn to_dto(state: &AppState, i: &Interview) -> Result<InterviewDto, Api
         room_name: interview_room_name(i.id),
         sender,
         receiver,
-        interviewer_feedback_submitted: feedback.is_some(),
-    })
+        interviewer_feedback_submitted,
+    }
 }
 
 pub async fn list(
@@ -131,19 +141,12 @@ fn party(p: Party) -> UserSummary {
 }
 
 fn listing_dto(l: InterviewListing) -> InterviewDto {
-    let i = l.interview;
-    InterviewDto {
-        uuid_id: i.id.to_string(),
-        status: i.status.to_string(),
-        topic: i.topic,
-        scheduled_time: ms_to_rfc3339(i.scheduled_time_ms),
-        duration_minutes: i.duration_minutes,
-        interview_type: i.interview_type.to_string(),
-        room_name: interview_room_name(i.id),
-        sender: party(l.sender),
-        receiver: party(l.receiver),
-        interviewer_feedback_submitted: l.interviewer_feedback_submitted,
-    }
+    dto(
+        &l.interview,
+        party(l.sender),
+        party(l.receiver),
+        l.interviewer_feedback_submitted,
+    )
 }
 
 pub async fn create(
