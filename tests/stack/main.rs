@@ -3,6 +3,7 @@
 
 mod controls;
 mod multinode;
+mod platform;
 mod public_rooms;
 mod revocation;
 

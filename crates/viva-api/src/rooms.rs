@@ -64,6 +64,9 @@ pub struct RoomInfo {
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub num_participants: usize,
     pub participants: Vec<ParticipantState>,
+    /// The room's limits, from its template; None before the room exists.
+    #[serde(default)]
+    pub limits: Option<RoomLimits>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -119,4 +122,26 @@ pub struct ActiveRoom {
     pub created_at: String,
     pub interviewer: Option<UserSummary>,
     pub candidate: Option<UserSummary>,
+    /// The platform room (`/api/v1/rooms/{id}/`); None for a room LiveKit has and we do not.
+    pub room_id: Option<String>,
+    pub title: Option<String>,
+    pub limits: Option<RoomLimits>,
+    /// Everyone who joined, from LiveKit's webhooks, with their time in the room.
+    pub participants: Vec<crate::platform::RoomParticipant>,
+}
+
+/// What a room's template allows: shown in the room's header.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RoomLimits {
+    pub template: String,
+    /// individual | group | webinar | broadcast
+    pub room_type: String,
+    pub max_participants: i64,
+    /// Seconds after the first join at which the room ends.
+    pub max_duration: i64,
+    /// Seconds an empty room stays open.
+    pub empty_timeout: i64,
+    pub recording_enabled: bool,
+    pub sip_enabled: bool,
 }

@@ -34,6 +34,10 @@ pub enum MediaError {
     Protocol(&'static str),
     #[error("publishing a track failed: {0}")]
     Publish(String),
+    /// The server's grant for this participant does not allow it (a viewer publishing).
+    /// Checked before asking: the server drops such a request without an answer.
+    #[error("permission denied: {0}")]
+    PermissionDenied(String),
     #[error("unpublishing a track failed: {0}")]
     Unpublish(String),
     #[error("sending data failed: {0}")]

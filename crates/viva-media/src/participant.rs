@@ -126,6 +126,8 @@ pub struct LocalParticipant {
     sid: String,
     name: String,
     publications: Mutex<HashMap<String, LocalTrackPublication>>,
+    /// What the server lets us do, as it last said (None: not said).
+    permission: Mutex<Option<ParticipantPermission>>,
 }
 
 impl LocalParticipant {
@@ -136,7 +138,45 @@ impl LocalParticipant {
             sid: owned.info.sid.clone(),
             name: owned.info.name.clone(),
             publications: Mutex::new(HashMap::new()),
+            permission: Mutex::new(
+                owned
+                    .info
+                    .permission
+                    .as_ref()
+                    .map(ParticipantPermission::from_proto),
+            ),
         }
+    }
+
+    /// What the server lets this participant do, as it last said.
+    pub fn permission(&self) -> Option<ParticipantPermission> {
+        self.permission
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub(crate) fn set_permission(&self, permission: Option<ParticipantPermission>) {
+        *self.permission.lock().unwrap_or_else(|e| e.into_inner()) = permission;
+    }
+
+    /// Refuses, with a clear error, what the grant does not allow: the server would drop
+    /// the request silently and the library would time out after 10 s.
+    fn check_may_publish(&self, source: TrackSource) -> Result<(), MediaError> {
+        let Some(p) = self.permission() else {
+            return Ok(());
+        };
+        if !p.can_publish {
+            return Err(MediaError::PermissionDenied(
+                "this participant may not publish (the token does not grant canPublish)".into(),
+            ));
+        }
+        if !p.can_publish_sources.is_empty() && !p.can_publish_sources.contains(&source) {
+            return Err(MediaError::PermissionDenied(format!(
+                "this participant may not publish a {source:?} track"
+            )));
+        }
+        Ok(())
     }
 
     pub fn identity(&self) -> &str {
@@ -164,6 +204,7 @@ impl LocalParticipant {
         track: &LocalTrack,
         options: PublishOptions,
     ) -> Result<LocalTrackPublication, MediaError> {
+        self.check_may_publish(options.source)?;
         let event = engine()?
             .request_async("publish track", PUBLISH_TIMEOUT, |async_id| {
                 Req::PublishTrack(proto::PublishTrackRequest {

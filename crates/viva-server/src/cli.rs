@@ -20,6 +20,8 @@ pub enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Create the default room templates (idempotent) and check LiveKit answers.
+    SetupLivekit,
     /// Manage users.
     User {
         #[command(subcommand)]

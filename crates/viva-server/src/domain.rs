@@ -55,6 +55,24 @@ text_enum!(InterviewType {
 
 text_enum!(RoomStatus { Created = "created", Active = "active", Ended = "ended" });
 
+text_enum!(
+    /// The seed's room types; webinar and broadcast rooms let only hosts publish.
+    RoomType { Individual = "individual", Group = "group", Webinar = "webinar", Broadcast = "broadcast" }
+);
+
+text_enum!(
+    /// What a join token lets its holder do. `host`: room admin, publish, subscribe;
+    /// `participant`: publish (unless the room lets only hosts publish) and subscribe;
+    /// `viewer`: subscribe only, no publishing of media or data. An interview's interviewer
+    /// joins as host, its candidate as participant.
+    RoomRole { Host = "host", Participant = "participant", Viewer = "viewer" }
+);
+
+text_enum!(
+    /// Who a LiveKit participant is, from LiveKit's own report.
+    ParticipantKind { Standard = "standard", Ingress = "ingress", Egress = "egress", Sip = "sip", Agent = "agent" }
+);
+
 text_enum!(FeedbackKind { Interviewer = "interviewer", Candidate = "candidate" });
 
 /// The LiveKit identity of a signed-in user. Derived, never chosen by a client.
@@ -72,6 +90,11 @@ pub fn interview_room_name(interview_id: Uuid) -> String {
 /// keeps it from being mistaken for an interview's room.
 pub fn public_room_name() -> String {
     format!("interview_{}", Uuid::new_v4().simple())
+}
+
+/// A new LiveKit room name for a platform room: opaque, like a public room's.
+pub fn platform_room_name() -> String {
+    format!("room_{}", Uuid::new_v4().simple())
 }
 
 /// The n-th one-time-password room of an application, as the seed names it (an agent

@@ -15,6 +15,7 @@ pub mod phone;
 pub mod routes;
 pub mod secret;
 pub mod session;
+pub mod setup;
 pub mod state;
 pub mod store;
 pub mod sweeper;

@@ -11,14 +11,20 @@ use livekit_api::webhooks::WebhookReceiver;
 use livekit_protocol as proto;
 
 use crate::config::LiveKitConfig;
+use crate::domain::RoomRole;
 use crate::error::ApiError;
+use crate::store::Room;
 
-pub use proto::{DisconnectReason, ParticipantInfo, TrackType, WebhookEvent};
+pub use proto::{DisconnectReason, ParticipantInfo, TrackSource, TrackType, WebhookEvent};
 
 /// The longest a join token lives, whatever is asked or configured: a token handed out
 /// before an eject or an end must stop working soon (connected clients stay in through
 /// LiveKit's own refresh).
 pub const MAX_JOIN_TOKEN_TTL: Duration = Duration::from_secs(600);
+
+/// The participant attribute that carries a token's audit id, so that LiveKit's
+/// participant_joined webhook tells which issued token was used.
+pub const JTI_ATTRIBUTE: &str = "viva.jti";
 
 /// What a join token allows. Built by the server from the caller's role, never from input.
 #[derive(Debug, Clone)]
@@ -26,10 +32,49 @@ pub struct JoinGrant {
     pub room: String,
     pub identity: String,
     pub name: String,
-    /// Only the interview's interviewer is room admin.
-    pub room_admin: bool,
+    pub role: RoomRole,
+    /// Whether media may be published: hosts always, participants unless the room lets only
+    /// hosts publish, viewers never.
     pub can_publish: bool,
     pub ttl: Duration,
+    /// The signed-in user who asked for the token, for the record.
+    pub issued_by: Option<String>,
+}
+
+impl JoinGrant {
+    /// The grant of `role` in `room`: the one place a role becomes permissions.
+    pub fn new(room: &Room, identity: &str, name: &str, role: RoomRole, ttl: Duration) -> Self {
+        let can_publish = match role {
+            RoomRole::Host => true,
+            RoomRole::Participant => !room.settings.hosts_only_publish,
+            RoomRole::Viewer => false,
+        };
+        Self {
+            room: room.name.clone(),
+            identity: identity.to_owned(),
+            name: name.to_owned(),
+            role,
+            can_publish,
+            ttl,
+            issued_by: None,
+        }
+    }
+
+    /// Records who asked for the token.
+    pub fn issued_by(mut self, user: uuid::Uuid) -> Self {
+        self.issued_by = Some(user.to_string());
+        self
+    }
+
+    /// Only hosts (an interview's interviewer) administer the room.
+    pub fn room_admin(&self) -> bool {
+        self.role == RoomRole::Host
+    }
+
+    /// Viewers only watch: no chat or other data either.
+    pub fn can_publish_data(&self) -> bool {
+        self.role != RoomRole::Viewer
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -264,13 +309,14 @@ impl LiveKit {
                 .with_identity(&grant.identity)
                 .with_name(&grant.name)
                 .with_ttl(ttl)
+                .with_attributes([(JTI_ATTRIBUTE, jti.as_str())])
                 .with_grants(VideoGrants {
                     room_join: true,
                     room: grant.room.clone(),
-                    room_admin: grant.room_admin,
+                    room_admin: grant.room_admin(),
                     can_publish: Some(grant.can_publish),
                     can_subscribe: Some(true),
-                    can_publish_data: Some(true),
+                    can_publish_data: Some(grant.can_publish_data()),
                     can_publish_sources: sources,
                     can_update_own_metadata: Some(false),
                     ..Default::default()

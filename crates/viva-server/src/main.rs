@@ -41,6 +41,7 @@ async fn main() -> anyhow::Result<()> {
             println!("database is up to date");
             Ok(())
         }
+        Command::SetupLivekit => viva_server::setup::setup_livekit(&store, &config).await,
         Command::Demo => viva_server::cli::demo(&store).await,
         command @ (Command::Company { .. }
         | Command::Job { .. }

@@ -47,19 +47,15 @@ impl AppState {
         grant: &crate::livekit::JoinGrant,
     ) -> Result<crate::livekit::IssuedToken, crate::error::ApiError> {
         let issued = self.livekit.join_token(grant)?;
-        let role = if grant.room_admin {
-            "interviewer"
-        } else {
-            "candidate"
-        };
         self.store
-            .record_issued_token(
-                &issued.jti,
-                &grant.room,
-                &grant.identity,
-                role,
-                issued.expires_at_ms,
-            )
+            .record_issued_token(crate::store::NewTokenRecord {
+                jti: &issued.jti,
+                room_name: &grant.room,
+                identity: &grant.identity,
+                role: grant.role,
+                issued_by: grant.issued_by.clone(),
+                expires_at_ms: issued.expires_at_ms,
+            })
             .await?;
         self.metrics
             .tokens_issued

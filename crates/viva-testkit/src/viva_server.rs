@@ -117,14 +117,14 @@ impl VivaServer {
             env.push(("VIVA_LIVEKIT_API_SECRET", lk.api_secret.clone()));
         }
         env.extend(extra.iter().cloned());
-        let mut demo = Command::new(&bin);
-        demo.arg("demo").envs(env.iter().map(|(k, v)| (k, v)));
-        let out = demo.output().expect("run viva-server demo");
-        assert!(
-            out.status.success(),
-            "viva-server demo failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        for command in ["demo", "setup-livekit"] {
+            let out = run_cli(&bin, &env, &[command]);
+            assert!(
+                out.status.success(),
+                "viva-server {command} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
         let service = serve(&env, port, dir.path())?;
         Some(Self {
             port,
@@ -133,6 +133,12 @@ impl VivaServer {
             env,
             dir,
         })
+    }
+
+    /// Runs a `viva-server` subcommand against this server's database and LiveKit, as an
+    /// operator would.
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        run_cli(&workspace_bin("viva-server"), &self.env, args)
     }
 
     /// Stops the server (an outage); `restart` brings it back on the same port and
@@ -193,4 +199,16 @@ pub fn password_in(message: &str) -> String {
         .unwrap_or_else(|| panic!("a password in {message:?}"))
         + "Password: ".len();
     message[at..at + 6].to_owned()
+}
+
+fn run_cli(
+    bin: &std::path::Path,
+    env: &[(&'static str, String)],
+    args: &[&str],
+) -> std::process::Output {
+    Command::new(bin)
+        .args(args)
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .output()
+        .expect("run viva-server")
 }

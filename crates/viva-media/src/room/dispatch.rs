@@ -171,6 +171,11 @@ impl RoomShared {
                 })
             }
             R::ParticipantPermissionChanged(e) => {
+                if e.participant_identity == self.local.identity() {
+                    self.local.set_permission(
+                        e.permission.as_ref().map(ParticipantPermission::from_proto),
+                    );
+                }
                 if let Some(remote) = state.remotes.get_mut(&e.participant_identity) {
                     remote.info.permission = e.permission.clone();
                 }

@@ -21,9 +21,7 @@ pub fn require_joinable(interview: &Interview) -> Result<(), ApiError> {
 /// does not revoke tokens itself; refusing new ones is what makes an eject stick).
 async fn refuse_if_banned(state: &AppState, room: &str, identity: &str) -> Result<(), ApiError> {
     if state.store.is_banned(room, identity).await? {
-        return Err(ApiError::forbidden(
-            "You were removed from this interview room",
-        ));
+        return Err(ApiError::forbidden("You were removed from this room"));
     }
     Ok(())
 }
@@ -35,7 +33,7 @@ async fn refuse_if_banned(state: &AppState, room: &str, identity: &str) -> Resul
 /// next admitted join brings it back.
 pub async fn admit(state: &AppState, room: &Room, identity: &str) -> Result<(), ApiError> {
     if room.status == RoomStatus::Ended {
-        return Err(ApiError::forbidden("This interview room has ended"));
+        return Err(ApiError::forbidden("This room has ended"));
     }
     refuse_if_banned(state, &room.name, identity).await?;
     open_in_livekit(state, room).await
@@ -48,8 +46,8 @@ pub async fn open_in_livekit(state: &AppState, room: &Room) -> Result<(), ApiErr
         .livekit
         .ensure_room(
             &room.name,
-            room.empty_timeout as u32,
-            room.max_participants as u32,
+            room.settings.empty_timeout as u32,
+            room.settings.max_participants as u32,
         )
         .await?;
     Ok(())

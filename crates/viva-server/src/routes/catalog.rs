@@ -18,6 +18,7 @@ use crate::session::CurrentUser;
 use crate::state::AppState;
 use crate::store::{Application, Company, Job, NewApplication, NewJob};
 
+use super::fields::{text, uuid_field};
 use super::paging::{self, PageQuery};
 
 fn require_staff(user: &CurrentUser) -> Result<(), ApiError> {
@@ -27,38 +28,6 @@ fn require_staff(user: &CurrentUser) -> Result<(), ApiError> {
         Err(ApiError::forbidden(
             "Only staff can manage companies, jobs and applications",
         ))
-    }
-}
-
-/// A required, trimmed text field of at most `max` characters.
-fn text(
-    problems: &mut Vec<String>,
-    name: &str,
-    value: Option<String>,
-    max: usize,
-) -> Option<String> {
-    let v = value.unwrap_or_default().trim().to_owned();
-    if v.is_empty() {
-        problems.push(format!("{name} should not be empty"));
-        None
-    } else if v.chars().count() > max {
-        problems.push(format!("{name} must be at most {max} characters"));
-        None
-    } else {
-        Some(v)
-    }
-}
-
-fn uuid_field(problems: &mut Vec<String>, name: &str, value: Option<String>) -> Option<Uuid> {
-    match value.as_deref().map(str::trim) {
-        None | Some("") => {
-            problems.push(format!("{name} should not be empty"));
-            None
-        }
-        Some(v) => Uuid::parse_str(v).ok().or_else(|| {
-            problems.push(format!("{name} must be a UUID"));
-            None
-        }),
     }
 }
 

@@ -35,7 +35,7 @@ use super::public::{throttle_ip, throttle_target};
 use super::ClientIp;
 use crate::auth::{hash_pin, token_hash, verify_password};
 use crate::codes;
-use crate::domain::{candidate_identity, now_ms};
+use crate::domain::{candidate_identity, now_ms, RoomRole};
 use crate::error::ApiError;
 use crate::livekit::JoinGrant;
 use crate::notify::{password_message, validity};
@@ -379,14 +379,13 @@ impl Mutation {
             .await
             .map_err(from_api)?;
         let issued = state
-            .issue_join_token(&JoinGrant {
-                room: room.name.clone(),
-                identity: identity.clone(),
-                name: app.candidate_name.clone(),
-                room_admin: false,
-                can_publish: true,
-                ttl: state.config.livekit.token_ttl,
-            })
+            .issue_join_token(&JoinGrant::new(
+                &room,
+                &identity,
+                &app.candidate_name,
+                RoomRole::Participant,
+                state.config.livekit.token_ttl,
+            ))
             .await
             .map_err(from_api)?;
         store.mark_room_active(&room.name).await.map_err(db)?;

@@ -297,7 +297,14 @@ async fn answer(
             "Only the interviewer can {verb} this interview"
         )));
     }
-    transition(state, id, &[InterviewStatus::Pending], to).await
+    let answered = transition(state, id, &[InterviewStatus::Pending], to).await?;
+    if to == InterviewStatus::Accepted {
+        // The seed's signal: an accepted interview gets its room at once, from the
+        // individual template, so its limits are known before anyone joins.
+        let interview = load(state, id).await?;
+        super::rooms::room_row_for(state, &interview).await?;
+    }
+    Ok(answered)
 }
 
 pub async fn accept(

@@ -9,7 +9,7 @@ use viva_api::livekit::{ConnectionInfo, Features, Health, TokenRequest, TokenRes
 
 use super::interviews::{load, side_of, Side};
 use super::rooms::room_row_for;
-use crate::domain::{interview_room_name, ms_to_rfc3339, user_identity};
+use crate::domain::{interview_room_name, ms_to_rfc3339, user_identity, RoomRole};
 use crate::error::ApiError;
 use crate::extract::Json;
 use crate::livekit::JoinGrant;
@@ -91,10 +91,8 @@ pub async fn token(
         Some(interview) => Some(room_row_for(&state, interview).await?.0),
         None => state.store.room(&room_id).await?,
     };
-    match room {
-        Some(room) => admission::admit(&state, &room, &identity).await?,
-        None => return Err(not_found()),
-    }
+    let room = room.ok_or_else(not_found)?;
+    admission::admit(&state, &room, &identity).await?;
     // Asked-for lifetimes are capped where every join token is minted (MAX_JOIN_TOKEN_TTL).
     let ttl = body
         .ttl
@@ -104,14 +102,20 @@ pub async fn token(
     // let anyone appear as "Dana Reyes (Interviewer)". The answer says which name it is.
     let name = user.user.display_name.clone();
     let issued = state
-        .issue_join_token(&JoinGrant {
-            room: room_id.clone(),
-            identity: identity.clone(),
-            name: name.clone(),
-            room_admin: is_interviewer,
-            can_publish: true,
-            ttl,
-        })
+        .issue_join_token(
+            &JoinGrant::new(
+                &room,
+                &identity,
+                &name,
+                if is_interviewer {
+                    RoomRole::Host
+                } else {
+                    RoomRole::Participant
+                },
+                ttl,
+            )
+            .issued_by(user.id()),
+        )
         .await?;
     Ok(Json(TokenResponse {
         token: issued.token,

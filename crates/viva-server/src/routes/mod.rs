@@ -3,8 +3,10 @@
 mod admission;
 mod auth;
 mod catalog;
+mod controls;
 mod drafts;
 mod feedback;
+mod fields;
 pub mod graphql;
 mod idempotency;
 mod interviews;
@@ -12,6 +14,7 @@ mod livekit_api;
 pub mod openapi;
 mod ops;
 mod paging;
+mod platform;
 pub mod public;
 mod rooms;
 mod webhooks;
@@ -93,6 +96,42 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/public/interview/room/{roomCode}/end",
             post(public::end),
+        )
+        // the rooms platform
+        .route(
+            "/api/v1/rooms/",
+            get(platform::rooms::list).post(platform::rooms::create),
+        )
+        .route(
+            "/api/v1/rooms/{id}/",
+            get(platform::rooms::get_one)
+                .patch(platform::rooms::update)
+                .delete(platform::rooms::delete),
+        )
+        .route("/api/v1/rooms/{id}/close/", post(platform::rooms::close))
+        .route(
+            "/api/v1/rooms/{id}/controls/",
+            post(platform::rooms::controls),
+        )
+        .route(
+            "/api/v1/rooms/{id}/participants/",
+            get(platform::rooms::participants),
+        )
+        .route("/api/v1/rooms/{id}/token/", post(platform::tokens::issue))
+        .route("/api/v1/rooms/{id}/tokens/", get(platform::tokens::list))
+        .route(
+            "/api/v1/rooms/{id}/tokens/{jti}/revoke/",
+            post(platform::tokens::revoke),
+        )
+        .route(
+            "/api/v1/room-templates/",
+            get(platform::templates::list).post(platform::templates::create),
+        )
+        .route(
+            "/api/v1/room-templates/{name}/",
+            get(platform::templates::get_one)
+                .patch(platform::templates::update)
+                .delete(platform::templates::delete),
         )
         // one-time-password rooms and the agents' application query
         .route("/graphql", post(graphql::handler))

@@ -38,7 +38,7 @@ use viva_api::public::{
 use super::ClientIp;
 use crate::auth::{random_token, token_hash};
 use crate::codes;
-use crate::domain::{candidate_identity, now_ms, InterviewType, RoomStatus};
+use crate::domain::{candidate_identity, now_ms, InterviewType, RoomRole, RoomStatus};
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
 use crate::livekit::JoinGrant;
@@ -250,7 +250,7 @@ pub async fn info(
         job_title: job.title,
         company_name: company.name,
         instructions: session.instructions,
-        max_duration: room.max_duration,
+        max_duration: room.settings.max_duration,
         status: session_status(&room).into(),
         interview_type: session.interview_type.to_string(),
     }))
@@ -319,14 +319,13 @@ pub async fn join(
     admission::admit(&state, &room, &identity).await?;
     let participant_name = format!("{first_name} {last_name}");
     let issued = state
-        .issue_join_token(&JoinGrant {
-            room: room.name.clone(),
-            identity: identity.clone(),
-            name: participant_name.clone(),
-            room_admin: false,
-            can_publish: true,
-            ttl: state.config.livekit.token_ttl,
-        })
+        .issue_join_token(&JoinGrant::new(
+            &room,
+            &identity,
+            &participant_name,
+            RoomRole::Participant,
+            state.config.livekit.token_ttl,
+        ))
         .await?;
     let credential = random_token(32);
     state
@@ -354,7 +353,7 @@ pub async fn join(
         participant_name,
         job_title: job.title,
         instructions: session.instructions,
-        max_duration: room.max_duration,
+        max_duration: room.settings.max_duration,
     }))
 }
 

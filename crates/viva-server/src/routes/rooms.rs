@@ -11,19 +11,15 @@ use viva_api::rooms::{
 
 use super::interviews::{load, load_as_participant, sides, Side};
 use crate::domain::{
-    interview_room_name, ms_to_rfc3339, user_identity, InterviewStatus, RoomStatus,
+    interview_room_name, ms_to_rfc3339, now_ms, user_identity, InterviewStatus, RoomRole,
+    RoomStatus, RoomType,
 };
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
 use crate::livekit::{JoinGrant, ParticipantInfo, TrackType};
 use crate::session::CurrentUser;
 use crate::state::AppState;
-use crate::store::{Interview, NewRoom, Room};
-
-/// Seconds an empty interview room lives before LiveKit closes it.
-const EMPTY_TIMEOUT_S: i64 = 600;
-/// Interviewer, candidate, and room for an observer or an agent.
-const MAX_PARTICIPANTS: i64 = 4;
+use crate::store::{Interview, NewRoom, Room, RoomSettings};
 
 /// Superusers see every room but never join one (privacy of the interview).
 fn refuse_superuser(user: &CurrentUser) -> Result<(), ApiError> {
@@ -50,23 +46,34 @@ pub async fn ensure_room_for(
     Ok((room, created))
 }
 
-/// The interview's room in our database, created on first use (LiveKit is not asked;
-/// `admission::admit` does that for joins).
+/// The interview's room in our database, made from the default individual template when
+/// the interview is accepted (or on first use, for interviews accepted before rooms had
+/// templates). LiveKit is not asked; `admission::admit` does that for joins. The room
+/// lasts as long as the interview was booked for, and its interviewer hosts it.
 pub async fn room_row_for(
     state: &AppState,
     interview: &Interview,
 ) -> Result<(Room, bool), ApiError> {
     let name = interview_room_name(interview.id);
+    if let Some(room) = state.store.room(&name).await? {
+        return Ok((room, false));
+    }
+    let template = state.store.default_template(RoomType::Individual).await?;
+    let settings = RoomSettings {
+        max_duration: interview.duration_minutes * 60,
+        ..template.settings
+    };
     Ok(state
         .store
         .ensure_room(NewRoom {
             name,
             interview_id: Some(interview.id),
             room_code: None,
-            template: "interview".into(),
-            max_participants: MAX_PARTICIPANTS,
-            empty_timeout: EMPTY_TIMEOUT_S,
-            max_duration: interview.duration_minutes * 60,
+            template: template.name,
+            settings,
+            title: Some(interview.topic.clone()),
+            host_id: Some(interview.receiver_id),
+            created_by: None,
         })
         .await?)
 }
@@ -84,14 +91,20 @@ pub async fn join(
     admission::admit(&state, &room, &identity).await?;
     let is_interviewer = side == Side::Interviewer;
     let issued = state
-        .issue_join_token(&JoinGrant {
-            room: room.name.clone(),
-            identity: identity.clone(),
-            name: user.user.display_name.clone(),
-            room_admin: is_interviewer,
-            can_publish: true,
-            ttl: state.config.livekit.token_ttl,
-        })
+        .issue_join_token(
+            &JoinGrant::new(
+                &room,
+                &identity,
+                &user.user.display_name,
+                if is_interviewer {
+                    RoomRole::Host
+                } else {
+                    RoomRole::Participant
+                },
+                state.config.livekit.token_ttl,
+            )
+            .issued_by(user.id()),
+        )
         .await?;
     // Writes only when something changes (the first join): SQLite has one writer.
     if room.status != RoomStatus::Active {
@@ -161,8 +174,8 @@ pub async fn ensure(
         room_name: room.name,
         created,
         status: room.status.to_string(),
-        max_participants: room.max_participants,
-        empty_timeout: room.empty_timeout,
+        max_participants: room.settings.max_participants,
+        empty_timeout: room.settings.empty_timeout,
     }))
 }
 
@@ -228,15 +241,8 @@ pub async fn info(
         status,
         num_participants: participants.len(),
         participants,
+        limits: room.as_ref().map(super::platform::limits),
     }))
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Action {
-    Mute,
-    Unmute,
-    Eject,
-    End,
 }
 
 pub async fn controls(
@@ -251,105 +257,16 @@ pub async fn controls(
             "Only the interviewer can control this room",
         ));
     }
-    let action = match body.action.as_deref() {
-        Some("mute") => Action::Mute,
-        Some("unmute") => Action::Unmute,
-        Some("eject") => Action::Eject,
-        Some("end") => Action::End,
-        None | Some("") => {
-            return Err(ApiError::validation(vec![
-                "action should not be empty".into()
-            ]))
-        }
-        Some(other) => {
-            return Err(ApiError::validation(vec![format!(
-                "action must be one of mute, unmute, eject, end (got '{other}')"
-            )]))
-        }
-    };
-    if body.audio_only && body.video_only {
-        return Err(ApiError::validation(vec![
-            "audio_only and video_only cannot both be true".into(),
-        ]));
-    }
-    let identity = body
-        .identity
-        .as_deref()
-        .map(str::trim)
-        .filter(|i| !i.is_empty());
-    if action != Action::End && identity.is_none() {
-        return Err(ApiError::validation(vec![format!(
-            "identity is required for {}",
-            body.action.as_deref().unwrap_or_default()
-        )]));
-    }
-    let name = interview_room_name(interview.id);
+    let control = super::controls::parse(body)?;
     let room = state
         .store
-        .room(&name)
+        .room(&interview_room_name(interview.id))
         .await?
         .ok_or_else(|| ApiError::not_found("Room does not exist; call room/ensure/ first"))?;
-    if room.status == RoomStatus::Ended {
-        return Err(ApiError::conflict("This interview room has ended"));
-    }
     let me = user_identity(user.id());
-    let reply = |message: String| {
-        Ok(Json(ControlResponse {
-            success: true,
-            action: body.action.clone().unwrap_or_default(),
-            identity: identity.map(str::to_owned),
-            message,
-        }))
-    };
-    match action {
-        Action::Mute | Action::Unmute => {
-            let identity = identity.unwrap_or_default();
-            let kinds: &[TrackType] = if body.audio_only {
-                &[TrackType::Audio]
-            } else if body.video_only {
-                &[TrackType::Video]
-            } else {
-                &[TrackType::Audio, TrackType::Video]
-            };
-            let muted = action == Action::Mute;
-            match state
-                .livekit
-                .set_muted(&name, identity, kinds, muted)
-                .await?
-            {
-                None => Err(ApiError::not_found(format!(
-                    "Participant {identity} is not in the room"
-                ))),
-                Some(n) => reply(format!(
-                    "{} {n} track(s) of {identity}",
-                    if muted { "Muted" } else { "Unmuted" }
-                )),
-            }
-        }
-        Action::Eject => {
-            let identity = identity.unwrap_or_default();
-            if identity == me {
-                return Err(ApiError::validation(vec![
-                    "You cannot eject yourself; use end".into(),
-                ]));
-            }
-            // Ban first: LiveKit does not revoke tokens, so from here on the server
-            // refuses every join token for this identity in this room.
-            state.store.ban(&name, identity).await?;
-            let was_there = state.livekit.remove(&name, identity).await?;
-            reply(if was_there {
-                format!("Ejected {identity}; they cannot rejoin this room")
-            } else {
-                format!("{identity} was not connected; they cannot join this room")
-            })
-        }
-        Action::End => {
-            // Recorded in room_endings like every other ending; a failed DeleteRoom is
-            // retried in the background and the room refuses joins meanwhile.
-            crate::sweeper::end_room(&state, &name, "interviewer").await?;
-            reply("Interview room ended for everyone".into())
-        }
-    }
+    Ok(Json(
+        super::controls::apply(&state, &room, &me, "interviewer", control).await?,
+    ))
 }
 
 pub async fn active(
@@ -374,7 +291,24 @@ pub async fn active(
             }
             None => (None, None),
         };
+        let participants = match &stored {
+            Some(r) => {
+                let now = now_ms();
+                state
+                    .store
+                    .room_participants(&r.name)
+                    .await?
+                    .iter()
+                    .map(|p| super::platform::participant_dto(p, now))
+                    .collect()
+            }
+            None => Vec::new(),
+        };
         out.push(ActiveRoom {
+            room_id: stored.as_ref().map(|r| r.id.to_string()),
+            title: stored.as_ref().and_then(|r| r.title.clone()),
+            limits: stored.as_ref().map(super::platform::limits),
+            participants,
             room_name: lk.name.clone(),
             interview_id: interview.as_ref().map(|i| i.id.to_string()),
             topic: interview.as_ref().map(|i| i.topic.clone()),

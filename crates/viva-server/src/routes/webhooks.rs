@@ -9,11 +9,14 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 
-use crate::domain::RoomStatus;
+use crate::domain::{now_ms, ParticipantKind, RoomStatus};
 use crate::error::ApiError;
 use crate::extract::Body;
-use crate::livekit::{DisconnectReason, WebhookError, WebhookEvent};
+use crate::livekit::{
+    DisconnectReason, TrackSource, TrackType, WebhookError, WebhookEvent, JTI_ATTRIBUTE,
+};
 use crate::state::AppState;
+use crate::store::{ParticipantSeen, Room, TrackSeen};
 use crate::sweeper::room_ref;
 
 pub async fn livekit(
@@ -66,17 +69,28 @@ pub async fn livekit(
     Ok(StatusCode::OK)
 }
 
-/// What an event asks of us. Everything else LiveKit reports is acknowledged and ignored.
+/// What an event asks of us. Everything else LiveKit reports is acknowledged and ignored,
+/// as is anything about a room that is not ours.
 async fn act(state: &AppState, event: &WebhookEvent) -> Result<(), ApiError> {
     let Some(room_name) = event.room.as_ref().map(|r| r.name.as_str()) else {
         return Ok(());
     };
-    let room = match event.event.as_str() {
-        "participant_joined" | "room_started" => state.store.room(room_name).await?,
-        "participant_left" => return ban_if_removed(state, room_name, event).await,
-        _ => return Ok(()),
+    let Some(room) = state.store.room(room_name).await? else {
+        return Ok(());
     };
-    if room.as_ref().is_some_and(|r| r.status == RoomStatus::Ended) {
+    match event.event.as_str() {
+        "participant_joined" | "room_started" => enforce(state, &room, event).await?,
+        "participant_left" => ban_if_removed(state, room_name, event).await?,
+        _ => {}
+    }
+    track(state, &room, event).await
+}
+
+/// A room that has ended, or a banned identity, is back in LiveKit only through a token
+/// handed out before: delete the room, or remove them, at once.
+async fn enforce(state: &AppState, room: &Room, event: &WebhookEvent) -> Result<(), ApiError> {
+    let room_name = room.name.as_str();
+    if room.status == RoomStatus::Ended {
         tracing::warn!(
             room_ref = %room_ref(room_name),
             event = %event.event,
@@ -97,6 +111,95 @@ async fn act(state: &AppState, event: &WebhookEvent) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Keeps the participants' record (`/api/v1/rooms/{id}/participants/`): joins, leaves and
+/// published tracks, at the times LiveKit gives. Replays and reordering change nothing
+/// (store/participants.rs).
+async fn track(state: &AppState, room: &Room, event: &WebhookEvent) -> Result<(), ApiError> {
+    let Some(p) = &event.participant else {
+        return Ok(());
+    };
+    if p.sid.is_empty() {
+        return Ok(());
+    }
+    let at_ms = if event.created_at > 0 {
+        event.created_at * 1000
+    } else {
+        now_ms()
+    };
+    let joined_at_ms = match (p.joined_at_ms, p.joined_at) {
+        (ms, _) if ms > 0 => Some(ms),
+        (_, s) if s > 0 => Some(s * 1000),
+        _ => None,
+    };
+    let left = event.event == "participant_left";
+    match event.event.as_str() {
+        "participant_joined" | "participant_left" | "participant_connection_aborted" => {
+            state
+                .store
+                .participant_seen(&ParticipantSeen {
+                    room_name: &room.name,
+                    sid: &p.sid,
+                    identity: &p.identity,
+                    name: &p.name,
+                    kind: participant_kind(p.kind),
+                    joined_at_ms,
+                    left_at_ms: (left || event.event == "participant_connection_aborted")
+                        .then_some(at_ms),
+                })
+                .await?;
+        }
+        "track_published" | "track_unpublished" => {
+            let Some(t) = &event.track else {
+                return Ok(());
+            };
+            let kind = match TrackType::try_from(t.r#type) {
+                Ok(TrackType::Audio) => "audio",
+                Ok(TrackType::Video) => "video",
+                _ => return Ok(()),
+            };
+            let published = event.event == "track_published";
+            state
+                .store
+                .track_seen(&TrackSeen {
+                    room_name: &room.name,
+                    track_sid: &t.sid,
+                    participant_sid: &p.sid,
+                    kind,
+                    source: TrackSource::try_from(t.source)
+                        .map(|s| s.as_str_name())
+                        .unwrap_or("UNKNOWN"),
+                    published_at_ms: published.then_some(at_ms),
+                    unpublished_at_ms: (!published).then_some(at_ms),
+                })
+                .await?;
+        }
+        _ => return Ok(()),
+    }
+    if event.event == "participant_joined" {
+        if let Some(jti) = p.attributes.get(JTI_ATTRIBUTE) {
+            state
+                .store
+                .mark_token_used(jti, joined_at_ms.unwrap_or(at_ms))
+                .await?;
+        }
+        if room.status == RoomStatus::Created {
+            state.store.mark_room_active(&room.name).await?;
+        }
+    }
+    Ok(())
+}
+
+fn participant_kind(kind: i32) -> ParticipantKind {
+    use livekit_protocol::participant_info::Kind;
+    match Kind::try_from(kind) {
+        Ok(Kind::Ingress) => ParticipantKind::Ingress,
+        Ok(Kind::Egress) => ParticipantKind::Egress,
+        Ok(Kind::Sip) => ParticipantKind::Sip,
+        Ok(Kind::Agent) => ParticipantKind::Agent,
+        _ => ParticipantKind::Standard,
+    }
+}
+
 /// A participant removed through LiveKit by the room's admin (the creator of a public or
 /// password room holds `roomAdmin` in its token and may call RemoveParticipant directly)
 /// is banned like one ejected through our controls: no new token, and an old one is
@@ -112,9 +215,7 @@ async fn ban_if_removed(
     if p.disconnect_reason != DisconnectReason::ParticipantRemoved as i32 {
         return Ok(());
     }
-    if state.store.room(room_name).await?.is_some() {
-        state.store.ban(room_name, &p.identity).await?;
-        tracing::info!(room_ref = %room_ref(room_name), "a removed participant is banned from the room");
-    }
+    state.store.ban(room_name, &p.identity).await?;
+    tracing::info!(room_ref = %room_ref(room_name), "a removed participant is banned from the room");
     Ok(())
 }

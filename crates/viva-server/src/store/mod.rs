@@ -15,10 +15,13 @@ mod interviews;
 mod limits;
 mod outbox;
 pub mod page;
+mod participants;
 mod passwords;
 mod public;
 mod rooms;
 mod sessions;
+mod templates;
+mod tokens;
 mod users;
 mod webhooks;
 
@@ -32,10 +35,13 @@ pub use feedback::{submit_feedback_in, Feedback, NewFeedback};
 pub use interviews::{Interview, InterviewListing, NewInterview, Party};
 pub use outbox::OutboxMessage;
 pub use page::{Page, Paged};
+pub use participants::{ParticipantRecord, ParticipantSeen, TrackSeen};
 pub use passwords::{NewPasswordRoom, RoomPassword};
 pub use public::{NewPublicJoin, NewPublicSession, PublicSession};
-pub use rooms::{NewRoom, Room};
+pub use rooms::{NewRoom, Room, RoomScope, RoomUpdate};
 pub use sessions::{NewRefreshToken, RefreshOutcome};
+pub use templates::{default_templates, RoomSettings, Template};
+pub use tokens::{NewTokenRecord, TokenRecord};
 pub use users::{NewUser, User};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

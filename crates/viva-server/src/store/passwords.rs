@@ -7,8 +7,8 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 use uuid::Uuid;
 
-use super::{opt_uuid_col, uuid_col, Result, Store};
-use crate::domain::{now_ms, password_room_name, RoomStatus};
+use super::{opt_uuid_col, uuid_col, NewRoom, Result, RoomSettings, Store};
+use crate::domain::{now_ms, password_room_name};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoomPassword {
@@ -69,21 +69,21 @@ impl Store {
             let name = password_room_name(new.application_id, n);
             let now = now_ms();
             let mut tx = self.pool.begin().await?;
-            let inserted = sqlx::query(
-                "INSERT INTO rooms (name, interview_id, room_code, template, status, max_participants, \
-                 empty_timeout, max_duration, created_at) VALUES ($1, NULL, NULL, 'password', $2, $3, $4, $5, $6) \
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(&name)
-            .bind(RoomStatus::Created.as_str())
-            .bind(new.max_participants)
-            .bind(new.empty_timeout)
-            .bind(new.max_duration)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-                == 1;
+            let room = NewRoom {
+                name: name.clone(),
+                interview_id: None,
+                room_code: None,
+                template: "individual".into(),
+                settings: RoomSettings::individual(
+                    new.max_participants,
+                    new.empty_timeout,
+                    new.max_duration,
+                ),
+                title: None,
+                host_id: None,
+                created_by: new.created_by,
+            };
+            let inserted = super::rooms::insert_room(&mut tx, &room, now).await?;
             if !inserted {
                 // Another request took this number first: try the next.
                 tx.rollback().await?;

@@ -5,8 +5,8 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 use uuid::Uuid;
 
-use super::{uuid_col, Result, Store, StoreError};
-use crate::domain::{now_ms, public_room_name, InterviewType, RoomStatus};
+use super::{uuid_col, NewRoom, Result, RoomSettings, Store, StoreError};
+use crate::domain::{now_ms, public_room_name, InterviewType};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublicSession {
@@ -89,21 +89,21 @@ impl Store {
             created_at_ms: now_ms(),
         };
         let mut tx = self.pool.begin().await?;
-        let room = sqlx::query(
-            "INSERT INTO rooms (name, interview_id, room_code, template, status, max_participants, \
-             empty_timeout, max_duration, created_at) VALUES ($1, NULL, $2, 'public', $3, $4, $5, $6, $7) \
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(&session.room_name)
-        .bind(&session.room_code)
-        .bind(RoomStatus::Created.as_str())
-        .bind(new.max_participants)
-        .bind(new.empty_timeout)
-        .bind(new.max_duration)
-        .bind(session.created_at_ms)
-        .execute(&mut *tx)
-        .await?;
-        if room.rows_affected() != 1 {
+        let room = NewRoom {
+            name: session.room_name.clone(),
+            interview_id: None,
+            room_code: Some(session.room_code.clone()),
+            template: "individual".into(),
+            settings: RoomSettings::individual(
+                new.max_participants,
+                new.empty_timeout,
+                new.max_duration,
+            ),
+            title: None,
+            host_id: None,
+            created_by: Some(new.created_by),
+        };
+        if !super::rooms::insert_room(&mut tx, &room, session.created_at_ms).await? {
             tx.rollback().await?;
             return Ok(None);
         }

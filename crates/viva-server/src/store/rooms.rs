@@ -2,20 +2,28 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 use uuid::Uuid;
 
-use super::{opt_uuid_col, Result, Store, StoreError};
-use crate::domain::{now_ms, RoomStatus};
+use super::page::{keyset_clause, Page, Paged};
+use super::templates::RoomSettings;
+use super::{opt_uuid_col, uuid_col, Result, Store, StoreError};
+use crate::domain::{now_ms, RoomStatus, RoomType};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Room {
+    /// The API's id (`/api/v1/rooms/{id}/`).
+    pub id: Uuid,
+    /// The LiveKit room name.
     pub name: String,
     pub interview_id: Option<Uuid>,
     pub room_code: Option<String>,
     pub template: String,
     pub status: RoomStatus,
-    pub max_participants: i64,
-    pub empty_timeout: i64,
-    pub max_duration: i64,
+    pub title: Option<String>,
+    /// Who hosts the room: may get host tokens and see it (an interview's interviewer).
+    pub host_id: Option<Uuid>,
+    pub created_by: Option<Uuid>,
+    pub settings: RoomSettings,
     pub created_at_ms: i64,
+    pub updated_at_ms: i64,
     pub started_at_ms: Option<i64>,
     pub ended_at_ms: Option<i64>,
 }
@@ -26,30 +34,112 @@ pub struct NewRoom {
     pub interview_id: Option<Uuid>,
     pub room_code: Option<String>,
     pub template: String,
+    pub settings: RoomSettings,
+    pub title: Option<String>,
+    pub host_id: Option<Uuid>,
+    pub created_by: Option<Uuid>,
+}
+
+/// What staff may change on a room that has not ended.
+#[derive(Debug, Clone)]
+pub struct RoomUpdate {
+    pub title: Option<String>,
+    pub host_id: Option<Uuid>,
     pub max_participants: i64,
     pub empty_timeout: i64,
     pub max_duration: i64,
+    pub recording_enabled: bool,
+    pub sip_enabled: bool,
 }
 
-const COLUMNS: &str = "name, interview_id, room_code, template, status, max_participants, \
-                       empty_timeout, max_duration, created_at, started_at, ended_at";
+/// Which rooms a list shows.
+#[derive(Debug, Clone)]
+pub enum RoomScope {
+    All,
+    HostedBy(Uuid),
+}
+
+const COLUMNS: &str = "id, name, interview_id, room_code, template, status, title, host_id, \
+                       created_by, room_type, max_participants, empty_timeout, max_duration, \
+                       video_codec, simulcast, hosts_only_publish, recording_enabled, \
+                       sip_enabled, created_at, updated_at, started_at, ended_at";
 
 fn from_row(row: &AnyRow) -> Result<Room> {
     let status: String = row.try_get("status")?;
+    let room_type: String = row.try_get("room_type")?;
+    let flag = |name: &str| -> Result<bool> { Ok(row.try_get::<i64, _>(name)? != 0) };
+    let created_at_ms: i64 = row.try_get("created_at")?;
     Ok(Room {
+        id: uuid_col(row, "id")?,
         name: row.try_get("name")?,
         interview_id: opt_uuid_col(row, "interview_id")?,
         room_code: row.try_get("room_code")?,
         template: row.try_get("template")?,
         status: RoomStatus::parse(&status)
             .ok_or_else(|| StoreError::Corrupt(format!("room status '{status}'")))?,
-        max_participants: row.try_get("max_participants")?,
-        empty_timeout: row.try_get("empty_timeout")?,
-        max_duration: row.try_get("max_duration")?,
-        created_at_ms: row.try_get("created_at")?,
+        title: row.try_get("title")?,
+        host_id: opt_uuid_col(row, "host_id")?,
+        created_by: opt_uuid_col(row, "created_by")?,
+        settings: RoomSettings {
+            room_type: RoomType::parse(&room_type)
+                .ok_or_else(|| StoreError::Corrupt(format!("room type '{room_type}'")))?,
+            max_participants: row.try_get("max_participants")?,
+            empty_timeout: row.try_get("empty_timeout")?,
+            max_duration: row.try_get("max_duration")?,
+            video_codec: row.try_get("video_codec")?,
+            simulcast: flag("simulcast")?,
+            hosts_only_publish: flag("hosts_only_publish")?,
+            recording_enabled: flag("recording_enabled")?,
+            sip_enabled: flag("sip_enabled")?,
+        },
+        created_at_ms,
+        updated_at_ms: row
+            .try_get::<Option<i64>, _>("updated_at")?
+            .unwrap_or(created_at_ms),
         started_at_ms: row.try_get("started_at")?,
         ended_at_ms: row.try_get("ended_at")?,
     })
+}
+
+/// Inserts a room unless its name (or code, or interview) is taken; true when inserted.
+/// The one INSERT INTO rooms: interview, public, password and platform rooms all go
+/// through it, inside their own transactions where they have one.
+pub(super) async fn insert_room(
+    conn: &mut sqlx::AnyConnection,
+    new: &NewRoom,
+    now: i64,
+) -> Result<bool> {
+    let s = &new.settings;
+    let n = sqlx::query(
+        "INSERT INTO rooms (id, name, interview_id, room_code, template, status, title, host_id, \
+         created_by, room_type, max_participants, empty_timeout, max_duration, video_codec, \
+         simulcast, hosts_only_publish, recording_enabled, sip_enabled, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+         $18, $19, $19) ON CONFLICT DO NOTHING",
+    )
+    .bind(Uuid::new_v4().to_string())
+    .bind(&new.name)
+    .bind(new.interview_id.map(|i| i.to_string()))
+    .bind(&new.room_code)
+    .bind(&new.template)
+    .bind(RoomStatus::Created.as_str())
+    .bind(&new.title)
+    .bind(new.host_id.map(|i| i.to_string()))
+    .bind(new.created_by.map(|i| i.to_string()))
+    .bind(s.room_type.as_str())
+    .bind(s.max_participants)
+    .bind(s.empty_timeout)
+    .bind(s.max_duration)
+    .bind(&s.video_codec)
+    .bind(i64::from(s.simulcast))
+    .bind(i64::from(s.hosts_only_publish))
+    .bind(i64::from(s.recording_enabled))
+    .bind(i64::from(s.sip_enabled))
+    .bind(now)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
 }
 
 impl Store {
@@ -61,24 +151,10 @@ impl Store {
         if let Some(room) = self.room(&new.name).await? {
             return Ok((room, false));
         }
-        let inserted = sqlx::query(
-            "INSERT INTO rooms (name, interview_id, room_code, template, status, max_participants, \
-             empty_timeout, max_duration, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-             ON CONFLICT (name) DO NOTHING",
-        )
-        .bind(&new.name)
-        .bind(new.interview_id.map(|i| i.to_string()))
-        .bind(&new.room_code)
-        .bind(&new.template)
-        .bind(RoomStatus::Created.as_str())
-        .bind(new.max_participants)
-        .bind(new.empty_timeout)
-        .bind(new.max_duration)
-        .bind(now_ms())
-        .execute(&self.pool)
-        .await?
-        .rows_affected()
-            == 1;
+        let inserted = {
+            let mut conn = self.pool.acquire().await?;
+            insert_room(&mut conn, &new, now_ms()).await?
+        };
         let room = self
             .room(&new.name)
             .await?
@@ -92,6 +168,71 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(from_row).transpose()
+    }
+
+    /// The room with this API id.
+    pub async fn room_by_id(&self, id: Uuid) -> Result<Option<Room>> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM rooms WHERE id = $1"))
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    /// A page of rooms, oldest first, optionally of one status.
+    pub async fn rooms_page(
+        &self,
+        scope: &RoomScope,
+        status: Option<RoomStatus>,
+        page: &Page,
+    ) -> Result<Paged<Room>> {
+        let mut sql = format!(
+            "SELECT {COLUMNS} FROM rooms WHERE {}",
+            keyset_clause("created_at", "id")
+        );
+        if let Some(status) = status {
+            // An enum's own text, never input.
+            sql.push_str(&format!(" AND status = '{}'", status.as_str()));
+        }
+        let scope = match scope {
+            RoomScope::All => None,
+            RoomScope::HostedBy(user) => {
+                sql.push_str(" AND host_id = $4");
+                Some(user.to_string())
+            }
+        };
+        sql.push_str(" ORDER BY created_at, id LIMIT $3");
+        self.page_of(&sql, scope, page, from_row, |r: &Room| {
+            (r.created_at_ms, r.id.to_string())
+        })
+        .await
+    }
+
+    /// Applies staff's changes to a room that has not ended; None when there is no such
+    /// room or it has ended.
+    pub async fn update_room(&self, id: Uuid, u: &RoomUpdate) -> Result<Option<Room>> {
+        let n = sqlx::query(
+            "UPDATE rooms SET title = $1, host_id = $2, max_participants = $3, \
+             empty_timeout = $4, max_duration = $5, recording_enabled = $6, sip_enabled = $7, \
+             updated_at = $8 WHERE id = $9 AND status <> $10",
+        )
+        .bind(&u.title)
+        .bind(u.host_id.map(|h| h.to_string()))
+        .bind(u.max_participants)
+        .bind(u.empty_timeout)
+        .bind(u.max_duration)
+        .bind(i64::from(u.recording_enabled))
+        .bind(i64::from(u.sip_enabled))
+        .bind(now_ms())
+        .bind(id.to_string())
+        .bind(RoomStatus::Ended.as_str())
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Ok(None);
+        }
+        self.room_by_id(id).await
     }
 
     /// Marks the room active (first join) unless it has ended.
@@ -147,11 +288,15 @@ impl Store {
         .bind(now_ms())
         .execute(&self.pool)
         .await?;
-        sqlx::query("UPDATE issued_tokens SET revoked = 1 WHERE room_name = $1 AND identity = $2")
-            .bind(room_name)
-            .bind(identity)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE issued_tokens SET revoked = 1, revoked_at = COALESCE(revoked_at, $3) \
+             WHERE room_name = $1 AND identity = $2",
+        )
+        .bind(room_name)
+        .bind(identity)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -164,29 +309,5 @@ impl Store {
         .fetch_one(&self.pool)
         .await?;
         Ok(row.try_get::<i64, _>("n")? > 0)
-    }
-
-    /// Records a LiveKit token we issued (no secret: the token itself is not stored).
-    pub async fn record_issued_token(
-        &self,
-        jti: &str,
-        room_name: &str,
-        identity: &str,
-        role: &str,
-        expires_at_ms: i64,
-    ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO issued_tokens (jti, room_name, identity, role, expires_at, revoked, \
-             created_at) VALUES ($1, $2, $3, $4, $5, 0, $6)",
-        )
-        .bind(jti)
-        .bind(room_name)
-        .bind(identity)
-        .bind(role)
-        .bind(expires_at_ms)
-        .bind(now_ms())
-        .execute(&self.pool)
-        .await?;
-        Ok(())
     }
 }

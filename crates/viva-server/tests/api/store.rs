@@ -3,11 +3,13 @@
 use std::collections::HashSet;
 
 use uuid::Uuid;
-use viva_server::domain::{FeedbackKind, InterviewStatus, InterviewType, Role, RoomStatus};
+use viva_server::domain::{
+    FeedbackKind, InterviewStatus, InterviewType, Role, RoomRole, RoomStatus,
+};
 use viva_server::store::{
     NewApplication, NewFeedback, NewInterview, NewJob, NewPasswordRoom, NewPublicJoin,
-    NewPublicSession, NewRefreshToken, NewRoom, NewUser, RefreshOutcome, Store, StoreError,
-    RETENTION_MS,
+    NewPublicSession, NewRefreshToken, NewRoom, NewTokenRecord, NewUser, RefreshOutcome,
+    RoomSettings, Store, StoreError, RETENTION_MS,
 };
 use viva_testkit::Postgres;
 
@@ -161,10 +163,11 @@ async fn conformance(store: Store) {
         name: name.into(),
         interview_id: Some(i.id),
         room_code: None,
-        template: "interview".into(),
-        max_participants: 4,
-        empty_timeout: 600,
-        max_duration: 3600,
+        template: "individual".into(),
+        settings: RoomSettings::individual(4, 600, 3600),
+        title: None,
+        host_id: Some(intv.id),
+        created_by: None,
     };
     let results = futures::future::join_all((0..10).map(|_| store.ensure_room(room("r1")))).await;
     let created = results
@@ -201,11 +204,33 @@ async fn conformance(store: Store) {
     // bans
     assert!(!store.is_banned("r1", "user-x").await.unwrap());
     store
-        .record_issued_token("jti-1", "r1", "user-x", "candidate", far)
+        .record_issued_token(NewTokenRecord {
+            jti: "jti-1",
+            room_name: "r1",
+            identity: "user-x",
+            role: RoomRole::Participant,
+            issued_by: None,
+            expires_at_ms: far,
+        })
         .await
         .unwrap();
     store.ban("r1", "user-x").await.unwrap();
+    let revoked = store.token_record("jti-1").await.unwrap().unwrap();
+    assert!(
+        revoked.revoked && revoked.revoked_at_ms.is_some(),
+        "a ban revokes the identity's tokens"
+    );
     store.ban("r1", "user-x").await.unwrap();
+    assert_eq!(
+        store
+            .token_record("jti-1")
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked_at_ms,
+        revoked.revoked_at_ms,
+        "a second ban keeps the first revocation time"
+    );
     assert!(store.is_banned("r1", "user-x").await.unwrap());
     assert!(!store.is_banned("r2", "user-x").await.unwrap());
 
@@ -340,7 +365,11 @@ async fn candidate_access(store: &Store, staff: Uuid) {
     );
     let room = store.room(&name).await.unwrap().unwrap();
     assert_eq!(
-        (room.room_code.as_deref(), room.status, room.max_duration),
+        (
+            room.room_code.as_deref(),
+            room.status,
+            room.settings.max_duration
+        ),
         (Some("ABCDEFGH"), RoomStatus::Created, 10)
     );
     store

@@ -10,7 +10,7 @@ use sqlx::Row;
 
 use crate::{assert_error, TestApp};
 
-fn sign(key: &str, secret: &str, body: &str) -> String {
+pub fn sign(key: &str, secret: &str, body: &str) -> String {
     let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(body));
     AccessToken::with_api_key(key, secret)
         .with_sha256(&hash)
@@ -18,7 +18,7 @@ fn sign(key: &str, secret: &str, body: &str) -> String {
         .unwrap()
 }
 
-async fn deliver(app: &TestApp, auth: Option<&str>, body: &str) -> (StatusCode, Value) {
+pub async fn deliver(app: &TestApp, auth: Option<&str>, body: &str) -> (StatusCode, Value) {
     let mut req = app
         .client
         .post(format!("{}/webhooks/livekit/", app.base))
