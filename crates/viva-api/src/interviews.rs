@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 /// A user as shown inside an interview (`sender`, `receiver`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UserSummary {
     pub id: String,
     pub username: String,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// A room template, as listed and as created (`POST /api/v1/room-templates/`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RoomTemplate {
     pub name: String,
@@ -31,6 +32,7 @@ pub struct RoomTemplate {
 /// `POST /api/v1/room-templates/` and `PATCH /api/v1/room-templates/{name}/`: every field
 /// optional; a new template starts from its type's default template.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TemplateInput {
     #[serde(default)]
     pub name: Option<String>,
@@ -60,6 +62,7 @@ pub struct TemplateInput {
 
 /// A room of the platform: an interview's room or one staff created.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PlatformRoom {
     pub id: String,
@@ -90,6 +93,7 @@ pub struct PlatformRoom {
 
 /// `POST /api/v1/rooms/` (staff). Settings not given come from the template.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CreateRoom {
     #[serde(default)]
     pub room_type: Option<String>,
@@ -115,6 +119,7 @@ pub struct CreateRoom {
 /// `PATCH /api/v1/rooms/{id}/` (staff): the fields given change. An empty `title` or
 /// `host` clears it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UpdateRoom {
     #[serde(default)]
     pub title: Option<String>,
@@ -134,6 +139,7 @@ pub struct UpdateRoom {
 
 /// `POST /api/v1/rooms/{id}/token/`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TokenRequest {
     /// host | participant | viewer
     #[serde(default)]
@@ -147,6 +153,7 @@ pub struct TokenRequest {
 }
 
 #[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RoomTokenResponse {
     pub token: String,
     pub identity: String,
@@ -175,6 +182,7 @@ impl std::fmt::Debug for RoomTokenResponse {
 
 /// One issued token, as staff see it (`GET /api/v1/rooms/{id}/tokens/`). Never the token.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TokenRecord {
     pub jti: String,
     pub identity: String,
@@ -189,6 +197,7 @@ pub struct TokenRecord {
 
 /// One connection of a participant (`GET /api/v1/rooms/{id}/participants/`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RoomParticipant {
     pub sid: String,

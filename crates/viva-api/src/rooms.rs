@@ -58,6 +58,7 @@ pub struct EnsureResponse {
 /// `GET .../room/info/`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RoomInfo {
     pub room_name: String,
     pub status: String,
@@ -71,6 +72,7 @@ pub struct RoomInfo {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ParticipantState {
     pub identity: String,
     pub name: String,
@@ -90,6 +92,7 @@ pub struct ParticipantState {
 
 /// `POST .../room/controls/`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ControlRequest {
     #[serde(default)]
     pub action: Option<String>,
@@ -103,6 +106,7 @@ pub struct ControlRequest {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ControlResponse {
     pub success: bool,
     pub action: String,
@@ -113,6 +117,7 @@ pub struct ControlResponse {
 /// One entry of `GET /api/interviews/rooms/active/`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ActiveRoom {
     pub room_name: String,
     pub interview_id: Option<String>,
@@ -133,6 +138,7 @@ pub struct ActiveRoom {
 /// What a room's template allows: shown in the room's header.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RoomLimits {
     pub template: String,
     /// individual | group | webinar | broadcast

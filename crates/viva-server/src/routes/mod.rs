@@ -12,6 +12,7 @@ mod idempotency;
 mod interviews;
 mod livekit_api;
 pub mod openapi;
+mod openapi_platform;
 mod ops;
 mod paging;
 mod platform;

@@ -2,6 +2,9 @@
 //! calls every entry, so the document cannot list a path the router does not serve.
 
 use axum::response::Html;
+use schemars::gen::{SchemaGenerator, SchemaSettings};
+use schemars::schema::Schema;
+use schemars::JsonSchema;
 use serde_json::{json, Map, Value};
 
 use crate::extract::Json;
@@ -12,6 +15,37 @@ pub struct RouteDoc {
     pub tag: &'static str,
     pub summary: &'static str,
     pub auth: bool,
+    /// Request and response schemas, where the route documents them.
+    pub io: Io,
+}
+
+/// A schema generated from a wire type (viva-api, `schemars`).
+pub type SchemaOf = fn(&mut SchemaGenerator) -> Schema;
+
+/// What a route takes and answers.
+pub struct Io {
+    pub request: Option<SchemaOf>,
+    /// The success status (200, 201, 204).
+    pub status: u16,
+    pub response: Option<SchemaOf>,
+}
+
+impl Io {
+    pub const NONE: Io = Io {
+        request: None,
+        status: 200,
+        response: None,
+    };
+}
+
+/// The schema of `T`, as a reference into `components.schemas`.
+pub fn schema<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
+    g.subschema_for::<T>()
+}
+
+/// The schema of a JSON array of `T`.
+pub fn array_of<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
+    g.subschema_for::<Vec<T>>()
 }
 
 const fn r(
@@ -27,7 +61,13 @@ const fn r(
         tag,
         summary,
         auth,
+        io: Io::NONE,
     }
+}
+
+/// Every documented route: the table below and the rooms platform's.
+pub fn routes() -> impl Iterator<Item = &'static RouteDoc> {
+    ROUTES.iter().chain(super::openapi_platform::ROUTES)
 }
 
 /// The list endpoints: paged with `limit` and `cursor` (routes/paging.rs).
@@ -36,6 +76,7 @@ const LISTS: &[&str] = &[
     "/api/companies/",
     "/api/jobs/",
     "/api/applications/",
+    "/api/v1/rooms/",
 ];
 
 pub const ROUTES: &[RouteDoc] = &[
@@ -308,7 +349,8 @@ pub const ROUTES: &[RouteDoc] = &[
 
 pub fn spec() -> Value {
     let mut paths = Map::new();
-    for route in ROUTES {
+    let mut schemas = SchemaSettings::openapi3().into_generator();
+    for route in routes() {
         let mut op = json!({
             "tags": [route.tag],
             "summary": route.summary,
@@ -349,6 +391,7 @@ pub fn spec() -> Value {
                 }
             });
         }
+        document_io(&mut op, route, &mut schemas);
         if route.path.contains("{roomCode}") {
             op["parameters"] = json!([{
                 "name": "roomCode", "in": "path", "required": true,
@@ -358,25 +401,77 @@ pub fn spec() -> Value {
         let entry = paths.entry(route.path).or_insert_with(|| json!({}));
         entry[route.method] = op;
     }
+    let mut components: Map<String, Value> = schemas
+        .take_definitions()
+        .into_iter()
+        .map(|(name, schema)| (name, serde_json::to_value(schema).unwrap_or_default()))
+        .collect();
+    components.insert(
+        "Error".into(),
+        json!({
+            "type": "object",
+            "required": ["statusCode", "message", "error"],
+            "properties": {
+                "statusCode": { "type": "integer" },
+                "message": { "type": "array", "items": { "type": "string" } },
+                "error": { "type": "string" }
+            }
+        }),
+    );
     json!({
         "openapi": "3.1.0",
         "info": { "title": "Viva API", "version": env!("CARGO_PKG_VERSION") },
         "paths": paths,
         "components": {
             "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
-            "schemas": {
-                "Error": {
-                    "type": "object",
-                    "required": ["statusCode", "message", "error"],
-                    "properties": {
-                        "statusCode": { "type": "integer" },
-                        "message": { "type": "array", "items": { "type": "string" } },
-                        "error": { "type": "string" }
-                    }
-                }
-            }
+            "schemas": components
         }
     })
+}
+
+/// The route's request body, success answer and path parameters beyond `{id}`.
+fn document_io(op: &mut Value, route: &RouteDoc, schemas: &mut SchemaGenerator) {
+    let io = &route.io;
+    if let Some(request) = io.request {
+        op["requestBody"] = json!({
+            "required": true,
+            "content": { "application/json": { "schema": request(schemas) } }
+        });
+    }
+    if io.status != 200 || io.response.is_some() {
+        let mut ok = json!({ "description": "Success" });
+        if let Some(response) = io.response {
+            ok["content"] = json!({ "application/json": { "schema": response(schemas) } });
+        }
+        let responses = op["responses"].as_object_mut().expect("responses");
+        responses.remove("200");
+        responses.insert(io.status.to_string(), ok);
+    }
+    if route.method == "get" && route.path == "/api/v1/rooms/" {
+        if let Some(params) = op["parameters"].as_array_mut() {
+            params.push(json!({
+                "name": "status", "in": "query", "required": false,
+                "description": "Only rooms with this status",
+                "schema": { "type": "string", "enum": ["created", "active", "ended"] }
+            }));
+        }
+    }
+    for (name, schema) in [
+        ("jti", json!({ "type": "string", "format": "uuid" })),
+        (
+            "name",
+            json!({ "type": "string", "pattern": "^[a-z0-9-]{1,40}$" }),
+        ),
+    ] {
+        if route.path.contains(&format!("{{{name}}}")) {
+            let params = op["parameters"].as_array_mut();
+            let param = json!({ "name": name, "in": "path", "required": true, "schema": schema });
+            match params {
+                Some(list) => list.push(param),
+                None => op["parameters"] = json!([param]),
+            }
+        }
+    }
 }
 
 pub async fn document() -> Json<Value> {

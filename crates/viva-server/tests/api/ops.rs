@@ -1,5 +1,5 @@
 use crate::TestApp;
-use viva_server::routes::openapi::ROUTES;
+use viva_server::routes::openapi::routes;
 
 #[tokio::test]
 async fn health_readiness_and_metrics_answer() {
@@ -24,7 +24,7 @@ async fn every_documented_route_is_served() {
     let (s, doc) = app.get("/api/openapi.json", None).await;
     assert_eq!(s, 200);
     assert_eq!(doc["openapi"], "3.1.0");
-    for route in ROUTES {
+    for route in routes() {
         assert!(
             doc["paths"][route.path][route.method].is_object(),
             "{} {} missing from the document",
@@ -33,7 +33,9 @@ async fn every_documented_route_is_served() {
         );
         let path = route
             .path
-            .replace("{id}", "00000000-0000-4000-8000-000000000000");
+            .replace("{id}", "00000000-0000-4000-8000-000000000000")
+            .replace("{jti}", "00000000-0000-4000-8000-000000000001")
+            .replace("{name}", "group");
         let method = reqwest::Method::from_bytes(route.method.to_uppercase().as_bytes()).unwrap();
         let (status, body) = app.request(method, &path, None, None).await;
         // The router's fallback says "No such endpoint"; anything else means it is routed.
@@ -87,4 +89,74 @@ async fn livekit_health_is_asked_at_most_every_few_seconds() {
         1,
         "twenty polls, one RoomService call"
     );
+}
+
+/// Every `$ref` in `value`.
+fn refs(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                match (k.as_str(), v.as_str()) {
+                    ("$ref", Some(r)) => out.push(r.to_owned()),
+                    _ => refs(v, out),
+                }
+            }
+        }
+        serde_json::Value::Array(list) => list.iter().for_each(|v| refs(v, out)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn the_rooms_platform_documents_its_requests_and_answers() {
+    let app = TestApp::start().await;
+    let (_, doc) = app.get("/api/openapi.json", None).await;
+    let mut platform = 0;
+    for route in routes().filter(|r| r.path.starts_with("/api/v1/")) {
+        platform += 1;
+        let op = &doc["paths"][route.path][route.method];
+        let status = route.io.status.to_string();
+        assert!(
+            op["responses"][&status].is_object(),
+            "{} {}: {op}",
+            route.method,
+            route.path
+        );
+        if route.io.response.is_some() {
+            assert!(
+                op["responses"][&status]["content"]["application/json"]["schema"].is_object(),
+                "{} {} has no response schema",
+                route.method,
+                route.path
+            );
+        }
+        if matches!(route.method, "post" | "patch") && route.io.request.is_some() {
+            assert!(op["requestBody"]["content"]["application/json"]["schema"].is_object());
+        }
+    }
+    assert_eq!(platform, 16, "every /api/v1/ route is documented");
+    let room = &doc["components"]["schemas"]["PlatformRoom"]["properties"];
+    for field in [
+        "room_type",
+        "template",
+        "max_participants",
+        "empty_timeout",
+        "recording_enabled",
+        "sip_enabled",
+        "status",
+    ] {
+        assert!(room[field].is_object(), "PlatformRoom.{field}: {room}");
+    }
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    assert!(!all.is_empty());
+    for r in all {
+        let name = r
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("{r}"));
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "{r} resolves"
+        );
+    }
 }
