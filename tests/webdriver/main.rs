@@ -7,6 +7,7 @@ mod audio;
 mod candidate;
 mod feedback;
 mod interviewer;
+mod rooms;
 mod session;
 mod video;
 

@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 /// A room template, as listed and as created (`POST /api/v1/room-templates/`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RoomTemplate {
     pub name: String,
     /// individual | group | webinar | broadcast
@@ -63,7 +62,6 @@ pub struct TemplateInput {
 /// A room of the platform: an interview's room or one staff created.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PlatformRoom {
     pub id: String,
     pub livekit_room_name: String,
@@ -209,7 +207,10 @@ pub struct RoomParticipant {
     pub left_at: Option<String>,
     /// Whether they are in the room now (joined, not left).
     pub connected: bool,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub duration_seconds: i64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub audio_seconds: i64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub video_seconds: i64,
 }

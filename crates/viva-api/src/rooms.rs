@@ -143,10 +143,13 @@ pub struct RoomLimits {
     pub template: String,
     /// individual | group | webinar | broadcast
     pub room_type: String,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub max_participants: i64,
     /// Seconds after the first join at which the room ends.
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub max_duration: i64,
     /// Seconds an empty room stays open.
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub empty_timeout: i64,
     pub recording_enabled: bool,
     pub sip_enabled: bool,

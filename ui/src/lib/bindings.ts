@@ -100,6 +100,12 @@ export type ActiveRoom_Deserialize = {
 	created_at: string,
 	interviewer?: UserSummary | null,
 	candidate?: UserSummary | null,
+	/**  The platform room (`/api/v1/rooms/{id}/`); None for a room LiveKit has and we do not. */
+	room_id?: string | null,
+	title?: string | null,
+	limits?: RoomLimits | null,
+	/**  Everyone who joined, from LiveKit's webhooks, with their time in the room. */
+	participants: RoomParticipant_Deserialize[],
 };
 
 /**  One entry of `GET /api/interviews/rooms/active/`. */
@@ -112,6 +118,12 @@ export type ActiveRoom_Serialize = {
 	created_at: string,
 	interviewer: UserSummary | null,
 	candidate: UserSummary | null,
+	/**  The platform room (`/api/v1/rooms/{id}/`); None for a room LiveKit has and we do not. */
+	room_id: string | null,
+	title: string | null,
+	limits: RoomLimits | null,
+	/**  Everyone who joined, from LiveKit's webhooks, with their time in the room. */
+	participants: RoomParticipant_Serialize[],
 };
 
 /**  What the UI shows in its footer and about box. */
@@ -401,6 +413,8 @@ export type RoomInfo_Deserialize = {
 	status: string,
 	num_participants: number,
 	participants: ParticipantState_Deserialize[],
+	/**  The room's limits, from its template; None before the room exists. */
+	limits?: RoomLimits | null,
 };
 
 /**  `GET .../room/info/`. */
@@ -409,6 +423,57 @@ export type RoomInfo_Serialize = {
 	status: string,
 	num_participants: number,
 	participants: ParticipantState_Serialize[],
+	/**  The room's limits, from its template; None before the room exists. */
+	limits: RoomLimits | null,
+};
+
+/**  What a room's template allows: shown in the room's header. */
+export type RoomLimits = {
+	template: string,
+	/**  individual | group | webinar | broadcast */
+	room_type: string,
+	max_participants: number,
+	/**  Seconds after the first join at which the room ends. */
+	max_duration: number,
+	/**  Seconds an empty room stays open. */
+	empty_timeout: number,
+	recording_enabled: boolean,
+	sip_enabled: boolean,
+};
+
+/**  One connection of a participant (`GET /api/v1/rooms/{id}/participants/`). */
+export type RoomParticipant = RoomParticipant_Serialize | RoomParticipant_Deserialize;
+
+/**  One connection of a participant (`GET /api/v1/rooms/{id}/participants/`). */
+export type RoomParticipant_Deserialize = {
+	sid: string,
+	identity: string,
+	name: string,
+	/**  standard | sip | egress | ingress | agent */
+	kind: string,
+	joined_at?: string | null,
+	left_at?: string | null,
+	/**  Whether they are in the room now (joined, not left). */
+	connected: boolean,
+	duration_seconds: number,
+	audio_seconds: number,
+	video_seconds: number,
+};
+
+/**  One connection of a participant (`GET /api/v1/rooms/{id}/participants/`). */
+export type RoomParticipant_Serialize = {
+	sid: string,
+	identity: string,
+	name: string,
+	/**  standard | sip | egress | ingress | agent */
+	kind: string,
+	joined_at: string | null,
+	left_at: string | null,
+	/**  Whether they are in the room now (joined, not left). */
+	connected: boolean,
+	duration_seconds: number,
+	audio_seconds: number,
+	video_seconds: number,
 };
 
 /**  What the UI hears about the room. */

@@ -63,6 +63,15 @@ export function interviewType(kind: string): string {
   return t.charAt(0).toUpperCase() + t.slice(1);
 }
 
+/** A room type ("individual", "webinar") as shown: "Individual", "Webinar". */
+export const roomTypeLabel = (roomType: string): string => interviewType(roomType);
+
+/** What a room's template allows, in one line: "Individual room · up to 4 people · 1 h". */
+export function limitsLine(l: { room_type: string; max_participants: number; max_duration: number }): string {
+  const people = `up to ${l.max_participants} ${l.max_participants === 1 ? "person" : "people"}`;
+  return `${roomTypeLabel(l.room_type)} room · ${people} · ends after ${formatMinutes(Math.round(l.max_duration / 60))}`;
+}
+
 export const canJoin = (status: string): boolean => status === "accepted" || status === "in_progress";
 
 /** The person on the other side of the interview; both sides for someone who is neither. */

@@ -304,6 +304,7 @@ pub async fn active(
             }
             None => Vec::new(),
         };
+        let connected = participants.iter().filter(|p| p.connected).count() as u32;
         out.push(ActiveRoom {
             room_id: stored.as_ref().map(|r| r.id.to_string()),
             title: stored.as_ref().and_then(|r| r.title.clone()),
@@ -316,7 +317,12 @@ pub async fn active(
                 .as_ref()
                 .map(|r| r.status.to_string())
                 .unwrap_or_else(|| "unmanaged".into()),
-            num_participants: lk.num_participants,
+            // LiveKit's count trails joins by seconds; our rooms count the webhooks' record.
+            num_participants: if stored.is_some() {
+                connected
+            } else {
+                lk.num_participants
+            },
             created_at: ms_to_rfc3339(lk.creation_time * 1000),
             interviewer,
             candidate,
