@@ -214,3 +214,38 @@ pub struct RoomParticipant {
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub video_seconds: i64,
 }
+
+/// One dial-in number.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DialInNumber {
+    /// US, UK, EU, AU, ...
+    pub region: String,
+    /// E.164.
+    pub number: String,
+}
+
+/// `GET /api/v1/rooms/{id}/dial-in/` (the seed's `get_room_dial_in_info`): the number for
+/// the asked region (`?region=`, else the first), every number, the room's PIN and what to
+/// do with them.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DialInInfo {
+    pub number: String,
+    pub region: String,
+    pub numbers: Vec<DialInNumber>,
+    pub pin: String,
+    pub instructions: String,
+}
+
+/// The PIN never prints.
+impl std::fmt::Debug for DialInInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DialInInfo")
+            .field("number", &self.number)
+            .field("region", &self.region)
+            .finish_non_exhaustive()
+    }
+}

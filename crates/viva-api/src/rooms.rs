@@ -88,6 +88,12 @@ pub struct ParticipantState {
     /// Unknown to the server API: `null`. Clients see it live from the media engine.
     pub connection_quality: Option<String>,
     pub is_interviewer: bool,
+    /// standard | sip (dialed in by phone) | agent | egress | ingress
+    #[serde(default)]
+    pub kind: String,
+    /// A phone caller's number, masked (`+•••••••4567`).
+    #[serde(default)]
+    pub phone: Option<String>,
 }
 
 /// `POST .../room/controls/`.

@@ -2,6 +2,7 @@
 //! token from the session (refreshing it when due).
 
 use viva_api::interviews::Interview;
+use viva_api::platform::DialInInfo;
 use viva_api::rooms::{ActiveRoom, ControlRequest, ControlResponse, RoomInfo};
 
 use crate::error::{CoreError, ErrorCode};
@@ -15,6 +16,17 @@ pub async fn interviews(session: &Session) -> Result<Vec<Interview>, CoreError> 
 pub async fn room_info(session: &Session, interview_id: &str) -> Result<RoomInfo, CoreError> {
     let (api, access) = session.access().await?;
     Ok(api.room_info(&access, interview_id).await?)
+}
+
+/// How to join the interview by phone. `enable`: the interviewer turns dial-in on first.
+pub async fn dial_in(
+    session: &Session,
+    interview_id: &str,
+    region: &str,
+    enable: bool,
+) -> Result<DialInInfo, CoreError> {
+    let (api, access) = session.access().await?;
+    Ok(api.dial_in(&access, interview_id, region, enable).await?)
 }
 
 pub async fn active_rooms(session: &Session) -> Result<Vec<ActiveRoom>, CoreError> {

@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use viva_api::auth::{LoginRequest, Me, RefreshRequest, TokenPair};
 use viva_api::interviews::Interview;
+use viva_api::platform::DialInInfo;
 use viva_api::public::{PublicEndResponse, PublicJoinRequest, PublicJoinResponse, PublicRoomInfo};
 use viva_api::rooms::{ActiveRoom, ControlRequest, ControlResponse, JoinResponse, RoomInfo};
 use viva_api::ErrorBody;
@@ -229,6 +230,29 @@ impl ApiClient {
         let path = format!("/api/interviews/{}/room/info/", encode(interview_id));
         self.send(reqwest::Method::GET, &path, Some(access), None::<&()>)
             .await
+    }
+
+    /// The interview room's dial-in (numbers, PIN); `enable` turns it on first (the
+    /// interviewer).
+    pub async fn dial_in(
+        &self,
+        access: &str,
+        interview_id: &str,
+        region: &str,
+        enable: bool,
+    ) -> Result<DialInInfo, ApiError> {
+        let path = format!(
+            "/api/interviews/{}/dial-in/?region={}",
+            encode(interview_id),
+            encode(region)
+        );
+        if enable {
+            self.send(reqwest::Method::POST, &path, Some(access), Some(&serde_json::json!({})))
+                .await
+        } else {
+            self.send(reqwest::Method::GET, &path, Some(access), None::<&()>)
+                .await
+        }
     }
 
     pub async fn room_control(

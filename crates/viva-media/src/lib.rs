@@ -31,8 +31,8 @@ pub use events::{ConnectionQuality, ConnectionState, DisconnectReason, RoomEvent
 pub use frame::{AudioFrame, VideoFormat, VideoFrame};
 pub use library::{FfiLibrary, LibraryError};
 pub use participant::{
-    DataOptions, LocalParticipant, LocalTrackPublication, ParticipantPermission, PublishOptions,
-    RemoteParticipant, RemoteTrackPublication,
+    DataOptions, LocalParticipant, LocalTrackPublication, ParticipantKind, ParticipantPermission,
+    PublishOptions, RemoteParticipant, RemoteTrackPublication,
 };
 pub use room::{Room, RoomEvents, RoomOptions, SimulatedFault};
 pub use source::{AudioSource, AudioSourceKind, VideoSource, VideoSourceOptions};

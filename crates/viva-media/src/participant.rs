@@ -326,6 +326,32 @@ impl ParticipantPermission {
     }
 }
 
+/// Who a participant is, as the server reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParticipantKind {
+    Standard,
+    Ingress,
+    Egress,
+    /// A caller through LiveKit's SIP bridge (phone dial-in).
+    Sip,
+    Agent,
+    Other,
+}
+
+impl ParticipantKind {
+    /// The protocol's numbering (livekit_models.proto `ParticipantInfo.Kind`).
+    pub(crate) fn from_proto(value: i32) -> Self {
+        match value {
+            0 => Self::Standard,
+            1 => Self::Ingress,
+            2 => Self::Egress,
+            3 => Self::Sip,
+            4 => Self::Agent,
+            _ => Self::Other,
+        }
+    }
+}
+
 /// A snapshot of a remote participant.
 #[derive(Debug, Clone)]
 pub struct RemoteParticipant {
@@ -333,6 +359,9 @@ pub struct RemoteParticipant {
     pub name: String,
     pub sid: String,
     pub metadata: String,
+    pub kind: ParticipantKind,
+    /// Key-value attributes (a SIP caller's `sip.phoneNumber`, ...).
+    pub attributes: std::collections::HashMap<String, String>,
     pub permission: Option<ParticipantPermission>,
     pub publications: Vec<RemoteTrackPublication>,
 }

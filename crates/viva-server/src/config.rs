@@ -42,6 +42,8 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` names the client (`VIVA_TRUSTED_PROXIES`);
     /// from anyone else the header is ignored, so it cannot be forged to dodge a limit.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Phone dial-in (`VIVA_SIP_*`, `VIVA_DIAL_IN_NUMBERS`).
+    pub sip: crate::dialin::SipConfig,
 }
 
 /// The database URL. Debug shows it without its password (`postgres://viva:***@db/viva`).
@@ -293,7 +295,9 @@ impl Config {
             })
             .collect::<Result<Vec<_>, _>>()?;
 
+        let sip = crate::dialin::SipConfig::from_env(&env)?;
         Ok(Self {
+            sip,
             bind,
             database_url: DatabaseUrl(database_url),
             livekit: LiveKitConfig {

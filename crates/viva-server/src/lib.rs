@@ -5,6 +5,7 @@ pub mod auth;
 pub mod cli;
 pub mod codes;
 pub mod config;
+pub mod dialin;
 pub mod domain;
 pub mod error;
 pub mod extract;

@@ -18,6 +18,8 @@ pub struct Inner {
     pub store: Store,
     pub tokens: AccessTokens,
     pub livekit: LiveKit,
+    /// Phone dial-in: LiveKit SIP dispatch rules (`dialin`).
+    pub dial_in: crate::dialin::DialIn,
     pub metrics: Metrics,
     /// Where one-time passwords are sent (`VIVA_NOTIFIER`).
     pub notifier: Box<dyn Notifier>,
@@ -30,6 +32,7 @@ impl AppState {
         Self(Arc::new(Inner {
             tokens: AccessTokens::new(&config.jwt_secret),
             livekit: LiveKit::new(config.livekit.clone()),
+            dial_in: crate::dialin::DialIn::new(config.sip.clone(), &config.livekit),
             metrics: Metrics::default(),
             notifier: crate::notify::from_config(&config.notifier, &store),
             node_id: uuid::Uuid::new_v4().to_string(),

@@ -57,6 +57,10 @@ pub async fn end_room(state: &AppState, name: &str, reason: &str) -> Result<bool
     if state.livekit.delete_room(name).await.is_ok() {
         state.store.mark_ending_deleted(name).await?;
     }
+    // Nobody dials into an ended room; a failed deletion is retried by `maintenance`.
+    if let Err(e) = crate::dialin::disable(state, name).await {
+        tracing::warn!(room_ref = %room_ref(name), error = ?e, "deleting the room's dial-in rule failed; will retry");
+    }
     Ok(true)
 }
 
@@ -85,6 +89,9 @@ pub async fn maintenance(state: &AppState) -> Result<(), StoreError> {
                 state.store.mark_ending_deleted(&name).await?;
             }
         }
+    }
+    if let Err(e) = crate::dialin::retry_deletions(state).await {
+        tracing::warn!(error = ?e, "deleting dial-in rules of ended rooms failed; will retry");
     }
     let otp_ttl_ms = state.config.otp.ttl.as_millis() as i64;
     let purged = state.store.purge_outbox(now_ms() - otp_ttl_ms).await?;

@@ -1,6 +1,7 @@
 use std::sync::Arc;
 
 use tauri::{AppHandle, State};
+use viva_api::platform::DialInInfo;
 use viva_api::rooms::{ControlResponse, RoomInfo};
 use viva_core::actions::{self, MediaKind};
 use viva_core::{CoreError, Entry, ErrorCode, RoomController};
@@ -110,6 +111,17 @@ pub async fn room_eject(
 pub async fn room_end(state: State<'_, AppState>) -> CmdResult<ControlResponse> {
     let room = current(&state).await?;
     room.end().await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn room_dial_in(
+    state: State<'_, AppState>,
+    interview_id: String,
+    region: String,
+    enable: bool,
+) -> CmdResult<DialInInfo> {
+    actions::dial_in(&state.session, &interview_id, &region, enable).await
 }
 
 #[tauri::command]

@@ -31,6 +31,7 @@ export const commands = {
 	roomEject: (identity: string) => typedError<ControlResponse_Serialize, CoreError>(__TAURI_INVOKE("room_eject", { identity })),
 	roomEnd: () => typedError<ControlResponse_Serialize, CoreError>(__TAURI_INVOKE("room_end")),
 	roomInfo: (interviewId: string) => typedError<RoomInfo_Serialize, CoreError>(__TAURI_INVOKE("room_info", { interviewId })),
+	roomDialIn: (interviewId: string, region: string, enable: boolean) => typedError<DialInInfo, CoreError>(__TAURI_INVOKE("room_dial_in", { interviewId, region, enable })),
 	/**  The job, company and instructions of a public room, before joining it. */
 	candidateRoomPreview: (serverUrl: string, roomCode: string) => typedError<PublicRoomInfo, CoreError>(__TAURI_INVOKE("candidate_room_preview", { serverUrl, roomCode })),
 	/**  Joins a public room; updates arrive as `RoomUpdateEvent`s, as for `room_join`. */
@@ -195,6 +196,27 @@ export type ControlResponse_Serialize = {
 export type CoreError = {
 	code: ErrorCode,
 	message: string,
+};
+
+/**
+ *  `GET /api/v1/rooms/{id}/dial-in/` (the seed's `get_room_dial_in_info`): the number for
+ *  the asked region (`?region=`, else the first), every number, the room's PIN and what to
+ *  do with them.
+ */
+export type DialInInfo = {
+	number: string,
+	region: string,
+	numbers: DialInNumber[],
+	pin: string,
+	instructions: string,
+};
+
+/**  One dial-in number. */
+export type DialInNumber = {
+	/**  US, UK, EU, AU, ... */
+	region: string,
+	/**  E.164. */
+	number: string,
 };
 
 export type DraftKind = "interviewer" | "candidate";
@@ -372,6 +394,10 @@ export type ParticipantState_Deserialize = {
 	/**  Unknown to the server API: `null`. Clients see it live from the media engine. */
 	connection_quality?: string | null,
 	is_interviewer: boolean,
+	/**  standard | sip (dialed in by phone) | agent | egress | ingress */
+	kind?: string,
+	/**  A phone caller's number, masked (`+•••••••4567`). */
+	phone?: string | null,
 };
 
 export type ParticipantState_Serialize = {
@@ -389,6 +415,10 @@ export type ParticipantState_Serialize = {
 	/**  Unknown to the server API: `null`. Clients see it live from the media engine. */
 	connection_quality: string | null,
 	is_interviewer: boolean,
+	/**  standard | sip (dialed in by phone) | agent | egress | ingress */
+	kind: string,
+	/**  A phone caller's number, masked (`+•••••••4567`). */
+	phone: string | null,
 };
 
 /**  `GET /api/public/interview/room/{roomCode}` (public). */
@@ -486,7 +516,9 @@ export type RoomUpdateEvent_Deserialize = RoomUpdate_Deserialize;
 export type RoomUpdateEvent_Serialize = RoomUpdate_Serialize;
 
 /**  What the UI hears about the room. */
-export type RoomUpdate_Deserialize = { type: "joined"; room: string; identity: string; is_interviewer: boolean; interview_id: string; topic: string; duration_minutes: number; scheduled_time: string } | { type: "participant_joined"; identity: string; name: string } | { type: "participant_left"; identity: string } | 
+export type RoomUpdate_Deserialize = { type: "joined"; room: string; identity: string; is_interviewer: boolean; interview_id: string; topic: string; duration_minutes: number; scheduled_time: string } | { type: "participant_joined"; identity: string; name: string; 
+/**  A caller who dialed in by phone: their number, masked (`+•••••••4567`). */
+phone?: string | null } | { type: "participant_left"; identity: string } | 
 /**  A remote video track is ready; frames for it arrive with this `track` id. */
 { type: "video_track"; identity: string; track: string; kind: VideoKind } | { type: "video_track_ended"; identity: string; track: string } | { type: "track_muted"; identity: string; kind: string } | { type: "track_unmuted"; identity: string; kind: string } | { type: "active_speakers"; identities: string[] } | { type: "connection_quality"; identity: string; quality: string } | { type: "reconnecting" } | { type: "reconnected" } | 
 /**
@@ -500,7 +532,9 @@ export type RoomUpdate_Deserialize = { type: "joined"; room: string; identity: s
 { type: "device_warning"; message: string } | { type: "ended"; reason: EndReason; detail: string };
 
 /**  What the UI hears about the room. */
-export type RoomUpdate_Serialize = { type: "joined"; room: string; identity: string; is_interviewer: boolean; interview_id: string; topic: string; duration_minutes: number; scheduled_time: string } | { type: "participant_joined"; identity: string; name: string } | { type: "participant_left"; identity: string } | 
+export type RoomUpdate_Serialize = { type: "joined"; room: string; identity: string; is_interviewer: boolean; interview_id: string; topic: string; duration_minutes: number; scheduled_time: string } | { type: "participant_joined"; identity: string; name: string; 
+/**  A caller who dialed in by phone: their number, masked (`+•••••••4567`). */
+phone: string | null } | { type: "participant_left"; identity: string } | 
 /**  A remote video track is ready; frames for it arrive with this `track` id. */
 { type: "video_track"; identity: string; track: string; kind: VideoKind } | { type: "video_track_ended"; identity: string; track: string } | { type: "track_muted"; identity: string; kind: string } | { type: "track_unmuted"; identity: string; kind: string } | { type: "active_speakers"; identities: string[] } | { type: "connection_quality"; identity: string; quality: string } | { type: "reconnecting" } | { type: "reconnected" } | 
 /**

@@ -13,6 +13,8 @@ export interface Participant {
   screen: string | null;
   /** excellent | good | poor | lost, as the media engine reports it. */
   quality: string | null;
+  /** A caller who dialed in: their masked number. */
+  phone: string | null;
 }
 
 export interface JoinedInfo {
@@ -77,7 +79,7 @@ function find(m: RoomModel, identity: string): Participant | undefined {
   return m.participants.find((p) => p.identity === identity);
 }
 
-function ensure(m: RoomModel, identity: string, name?: string): Participant {
+function ensure(m: RoomModel, identity: string, name?: string, phone?: string | null): Participant {
   let p = find(m, identity);
   if (!p) {
     m.participants.push({
@@ -88,6 +90,7 @@ function ensure(m: RoomModel, identity: string, name?: string): Participant {
       track: null,
       screen: null,
       quality: null,
+      phone: phone ?? null,
     });
     // Read back through the array so callers mutate the (possibly proxied) element.
     p = m.participants[m.participants.length - 1];
@@ -132,7 +135,7 @@ export function applyUpdate(m: RoomModel, u: RoomUpdate, now = Date.now()): Room
       break;
     }
     case "participant_joined":
-      if (!isSelf(m, u.identity)) ensure(m, u.identity, u.name);
+      if (!isSelf(m, u.identity)) ensure(m, u.identity, u.name, u.phone);
       break;
     case "participant_left": {
       const p = find(m, u.identity);

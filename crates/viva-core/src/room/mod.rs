@@ -227,6 +227,7 @@ impl RoomController {
                 inner.sink.update(RoomUpdate::ParticipantJoined {
                     identity: p.identity.clone(),
                     name: p.name.clone(),
+                    phone: phone_of(&p),
                 });
                 for publication in &p.publications {
                     if publication.muted {
@@ -313,6 +314,7 @@ impl RoomController {
             match event {
                 RoomEvent::ParticipantConnected(p) => {
                     inner.sink.update(RoomUpdate::ParticipantJoined {
+                        phone: phone_of(&p),
                         identity: p.identity,
                         name: p.name,
                     })
@@ -567,4 +569,14 @@ fn kind_name(kind: TrackKind) -> &'static str {
         TrackKind::Video => "video",
         TrackKind::Unknown => "unknown",
     }
+}
+
+/// A phone caller's masked number (LiveKit's SIP bridge names it in an attribute).
+fn phone_of(p: &viva_media::RemoteParticipant) -> Option<String> {
+    (p.kind == viva_media::ParticipantKind::Sip).then(|| {
+        p.attributes
+            .get(viva_api::phone::SIP_PHONE_ATTRIBUTE)
+            .map(|n| viva_api::phone::mask(n))
+            .unwrap_or_else(|| "+•••".into())
+    })
 }

@@ -21,6 +21,8 @@ pub enum RoomUpdate {
     ParticipantJoined {
         identity: String,
         name: String,
+        /// A caller who dialed in by phone: their number, masked (`+•••••••4567`).
+        phone: Option<String>,
     },
     ParticipantLeft {
         identity: String,

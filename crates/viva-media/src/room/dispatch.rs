@@ -241,6 +241,8 @@ impl RemoteEntry {
             name: self.info.name.clone(),
             sid: self.info.sid.clone(),
             metadata: self.info.metadata.clone(),
+            kind: ParticipantKind::from_proto(self.info.kind),
+            attributes: self.info.attributes.clone(),
             permission: self
                 .info
                 .permission

@@ -17,7 +17,8 @@ use crate::events::{ConnectionQuality, ConnectionState, DisconnectReason, RoomEv
 use crate::handle::Handle;
 use crate::orphan;
 use crate::participant::{
-    LocalParticipant, ParticipantPermission, RemoteParticipant, RemoteTrackPublication,
+    LocalParticipant, ParticipantKind, ParticipantPermission, RemoteParticipant,
+    RemoteTrackPublication,
 };
 use crate::proto::{
     self, ffi_event::Message as Ev, ffi_request::Message as Req, room_event::Message as R,

@@ -18,7 +18,7 @@ mod paging;
 mod platform;
 pub mod public;
 mod rooms;
-mod webhooks;
+pub(crate) mod webhooks;
 
 use std::net::SocketAddr;
 
@@ -119,6 +119,16 @@ pub fn router(state: AppState) -> Router {
             get(platform::rooms::participants),
         )
         .route("/api/v1/rooms/{id}/token/", post(platform::tokens::issue))
+        .route(
+            "/api/v1/rooms/{id}/dial-in/",
+            get(platform::dial_in::get)
+                .post(platform::dial_in::enable)
+                .delete(platform::dial_in::disable),
+        )
+        .route(
+            "/api/interviews/{id}/dial-in/",
+            get(platform::dial_in::interview_get).post(platform::dial_in::interview_enable),
+        )
         .route("/api/v1/rooms/{id}/tokens/", get(platform::tokens::list))
         .route(
             "/api/v1/rooms/{id}/tokens/{jti}/revoke/",

@@ -2,7 +2,7 @@
 //! and response schemas generated from the wire types in viva-api.
 
 use viva_api::platform::{
-    CreateRoom, PlatformRoom, RoomParticipant, RoomTemplate, RoomTokenResponse, TemplateInput,
+    CreateRoom, DialInInfo, PlatformRoom, RoomParticipant, RoomTemplate, RoomTokenResponse, TemplateInput,
     TokenRecord, TokenRequest, UpdateRoom,
 };
 use viva_api::rooms::{ControlRequest, ControlResponse};
@@ -103,6 +103,46 @@ pub const ROUTES: &[RouteDoc] = &[
         Some(schema::<TokenRequest>),
         200,
         Some(schema::<RoomTokenResponse>),
+    ),
+    p(
+        "get",
+        "/api/v1/rooms/{id}/dial-in/",
+        "Dial-in numbers, the room's PIN and instructions (participants of the room); ?region=US picks the number",
+        None,
+        200,
+        Some(schema::<DialInInfo>),
+    ),
+    p(
+        "post",
+        "/api/v1/rooms/{id}/dial-in/",
+        "Turn dial-in on (staff or the host): a LiveKit SIP dispatch rule with a unique 6-digit PIN",
+        None,
+        200,
+        Some(schema::<DialInInfo>),
+    ),
+    p(
+        "delete",
+        "/api/v1/rooms/{id}/dial-in/",
+        "Turn dial-in off (staff or the host): the dispatch rule is deleted",
+        None,
+        204,
+        None,
+    ),
+    p(
+        "get",
+        "/api/interviews/{id}/dial-in/",
+        "The interview room's dial-in (interviewer and candidate)",
+        None,
+        200,
+        Some(schema::<DialInInfo>),
+    ),
+    p(
+        "post",
+        "/api/interviews/{id}/dial-in/",
+        "Turn dial-in on for the interview's room (the interviewer)",
+        None,
+        200,
+        Some(schema::<DialInInfo>),
     ),
     p(
         "get",

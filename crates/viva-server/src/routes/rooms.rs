@@ -208,6 +208,15 @@ fn participant_state(p: &ParticipantInfo, interviewer_identity: &str) -> Partici
         has_video,
         connection_quality: None,
         is_interviewer: p.identity == interviewer_identity,
+        kind: crate::routes::webhooks::participant_kind(p.kind).to_string(),
+        phone: (p.kind == livekit_protocol::participant_info::Kind::Sip as i32).then(|| {
+            viva_api::phone::mask(
+                p.attributes
+                    .get(viva_api::phone::SIP_PHONE_ATTRIBUTE)
+                    .map(String::as_str)
+                    .unwrap_or_default(),
+            )
+        }),
     }
 }
 

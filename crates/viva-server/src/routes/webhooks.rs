@@ -189,7 +189,7 @@ async fn track(state: &AppState, room: &Room, event: &WebhookEvent) -> Result<()
     Ok(())
 }
 
-fn participant_kind(kind: i32) -> ParticipantKind {
+pub fn participant_kind(kind: i32) -> ParticipantKind {
     use livekit_protocol::participant_info::Kind;
     match Kind::try_from(kind) {
         Ok(Kind::Ingress) => ParticipantKind::Ingress,

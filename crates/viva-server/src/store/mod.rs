@@ -8,6 +8,7 @@
 //! both databases.
 
 mod catalog;
+mod dial_ins;
 mod drafts;
 mod endings;
 mod feedback;
@@ -29,6 +30,7 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::AnyPool;
 
 pub use catalog::{Application, Company, Job, NewApplication, NewJob};
+pub use dial_ins::DialInClaim;
 pub use drafts::{write_draft, DraftWrite, IdemKey, Idempotent, Step, StoredDraft};
 pub use endings::{CleanupReport, RoomEnding, RETENTION_MS};
 pub use feedback::{submit_feedback_in, Feedback, NewFeedback};

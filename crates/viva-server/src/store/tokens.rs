@@ -112,4 +112,18 @@ impl Store {
         .await?;
         Ok(())
     }
+
+    /// Whether `identity` was issued a token for the room that was not revoked: a
+    /// participant of the room, for what only participants may see.
+    pub async fn holds_token(&self, room_name: &str, identity: &str) -> Result<bool> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM issued_tokens WHERE room_name = $1 AND identity = $2 \
+             AND revoked = 0",
+        )
+        .bind(room_name)
+        .bind(identity)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get::<i64, _>("n")? > 0)
+    }
 }

@@ -13,6 +13,7 @@
 //!   and an interview's candidate for a participant token for its room;
 //! - superusers never join: no token names a superuser.
 
+pub mod dial_in;
 pub mod rooms;
 pub mod templates;
 pub mod tokens;
@@ -35,6 +36,14 @@ pub fn hosts(user: &CurrentUser, room: &Room) -> bool {
 /// Staff or the room's host: who sees a room, its participants, and controls it.
 pub fn runs(user: &CurrentUser, room: &Room) -> bool {
     user.is_staff() || hosts(user, room)
+}
+
+pub fn require_host_or_staff(user: &CurrentUser, room: &Room) -> Result<(), ApiError> {
+    if runs(user, room) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("Only staff or the room's host can do this"))
+    }
 }
 
 pub fn require_staff(user: &CurrentUser, what: &str) -> Result<(), ApiError> {

@@ -167,6 +167,15 @@ pub async fn create(
             created_by: Some(user.id()),
         })
         .await?;
+    // Dial-in on from the start where this server has it; a failure leaves the room
+    // without it (the flag says so) rather than failing the room.
+    if room.settings.sip_enabled && state.dial_in.enabled() {
+        if let Err(e) = crate::dialin::enable(&state, &room).await {
+            tracing::warn!(error = ?e, "dial-in could not be turned on for a new room");
+            state.store.set_room_sip(&room.name, false).await?;
+        }
+    }
+    let room = super::any_room(&state, room.id).await?;
     Ok((StatusCode::CREATED, Json(room_dto(&room))))
 }
 
@@ -228,6 +237,15 @@ pub async fn update(
     };
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
+    }
+    // Dial-in follows the flag: a dispatch rule is made or deleted first, so the flag never
+    // claims what LiveKit does not have.
+    if update.sip_enabled != s.sip_enabled {
+        if update.sip_enabled {
+            crate::dialin::enable(&state, &room).await?;
+        } else {
+            crate::dialin::disable(&state, &room.name).await?;
+        }
     }
     let updated = state
         .store
