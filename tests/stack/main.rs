@@ -2,6 +2,7 @@
 //! participants joining through the backend.
 
 mod controls;
+mod dial_in;
 mod multinode;
 mod platform;
 mod public_rooms;

@@ -224,10 +224,11 @@ impl RoomController {
                 }
             }
             for p in room.remote_participants() {
+                let phone = phone_of(&p);
                 inner.sink.update(RoomUpdate::ParticipantJoined {
                     identity: p.identity.clone(),
-                    name: p.name.clone(),
-                    phone: phone_of(&p),
+                    name: shown_name(&p, &phone),
+                    phone,
                 });
                 for publication in &p.publications {
                     if publication.muted {
@@ -313,10 +314,11 @@ impl RoomController {
         while let Some(event) = events.recv().await {
             match event {
                 RoomEvent::ParticipantConnected(p) => {
+                    let phone = phone_of(&p);
                     inner.sink.update(RoomUpdate::ParticipantJoined {
-                        phone: phone_of(&p),
+                        name: shown_name(&p, &phone),
                         identity: p.identity,
-                        name: p.name,
+                        phone,
                     })
                 }
                 RoomEvent::ParticipantDisconnected { identity, .. } => {
@@ -568,6 +570,15 @@ fn kind_name(kind: TrackKind) -> &'static str {
         TrackKind::Audio => "audio",
         TrackKind::Video => "video",
         TrackKind::Unknown => "unknown",
+    }
+}
+
+/// The name others see: a phone caller's shows their masked number (LiveKit's SIP bridge
+/// names callers by their full number).
+fn shown_name(p: &viva_media::RemoteParticipant, phone: &Option<String>) -> String {
+    match phone {
+        Some(masked) => format!("Phone {masked}"),
+        None => p.name.clone(),
     }
 }
 

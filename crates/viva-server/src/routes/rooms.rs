@@ -195,9 +195,22 @@ fn participant_state(p: &ParticipantInfo, interviewer_identity: &str) -> Partici
     };
     let has_audio = of_kind(TrackType::Audio).next().is_some();
     let has_video = of_kind(TrackType::Video).next().is_some();
+    // LiveKit's SIP bridge names a caller by their number ("Phone +1555..."): others see
+    // it masked. (The identity it picks, `sip_<number>`, is LiveKit's and stays as it is.)
+    let phone = (p.kind == livekit_protocol::participant_info::Kind::Sip as i32).then(|| {
+        viva_api::phone::mask(
+            p.attributes
+                .get(viva_api::phone::SIP_PHONE_ATTRIBUTE)
+                .map(String::as_str)
+                .unwrap_or_default(),
+        )
+    });
     ParticipantState {
         identity: p.identity.clone(),
-        name: p.name.clone(),
+        name: match &phone {
+            Some(masked) => format!("Phone {masked}"),
+            None => p.name.clone(),
+        },
         state: state.into(),
         joined_at: (p.joined_at > 0).then(|| ms_to_rfc3339(p.joined_at * 1000)),
         is_speaking: None,
@@ -209,14 +222,7 @@ fn participant_state(p: &ParticipantInfo, interviewer_identity: &str) -> Partici
         connection_quality: None,
         is_interviewer: p.identity == interviewer_identity,
         kind: crate::routes::webhooks::participant_kind(p.kind).to_string(),
-        phone: (p.kind == livekit_protocol::participant_info::Kind::Sip as i32).then(|| {
-            viva_api::phone::mask(
-                p.attributes
-                    .get(viva_api::phone::SIP_PHONE_ATTRIBUTE)
-                    .map(String::as_str)
-                    .unwrap_or_default(),
-            )
-        }),
+        phone,
     }
 }
 

@@ -4,6 +4,7 @@
 mod auth;
 mod bruteforce;
 mod catalog;
+mod dial_in_matrix;
 mod drafts;
 mod harness;
 mod interviews;

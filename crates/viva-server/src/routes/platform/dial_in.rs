@@ -123,11 +123,14 @@ async fn interview_room(
     id: Uuid,
 ) -> Result<(Room, Side), ApiError> {
     let (interview, side) = load_as_participant(state, id, user).await?;
-    let room = state
-        .store
-        .room(&interview_room_name(interview.id))
-        .await?
-        .ok_or_else(|| ApiError::not_found("This interview has no room yet"))?;
+    // Interviews accepted before rooms were made on acceptance get theirs here.
+    let room = match state.store.room(&interview_room_name(interview.id)).await? {
+        Some(room) => room,
+        None => {
+            crate::routes::admission::require_joinable(&interview)?;
+            crate::routes::rooms::room_row_for(state, &interview).await?.0
+        }
+    };
     Ok((room, side))
 }
 
