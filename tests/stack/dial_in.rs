@@ -22,7 +22,10 @@ pub struct SipStack {
 pub fn sip_env() -> Vec<(&'static str, String)> {
     vec![
         ("VIVA_SIP_ENABLED", "true".into()),
-        ("VIVA_DIAL_IN_NUMBERS", "US=+15550100100,UK=+442071838750".into()),
+        (
+            "VIVA_DIAL_IN_NUMBERS",
+            "US=+15550100100,UK=+442071838750".into(),
+        ),
     ]
 }
 
@@ -66,10 +69,16 @@ async fn rules(lk: &LiveKitServer) -> Vec<(String, String)> {
 
 async fn group_room(staff: &Api, host: &str) -> Value {
     let (s, room) = staff
-        .post("/api/v1/rooms/", json!({"room_type": "group", "host": host}))
+        .post(
+            "/api/v1/rooms/",
+            json!({"room_type": "group", "host": host}),
+        )
         .await;
     assert_eq!(s, 201, "{room}");
-    assert_eq!(room["sip_enabled"], true, "group rooms take dial-in from their template");
+    assert_eq!(
+        room["sip_enabled"], true,
+        "group rooms take dial-in from their template"
+    );
     room
 }
 
@@ -86,14 +95,24 @@ async fn dispatch_rules_follow_the_rooms_and_pins_never_repeat() {
     let name = |r: &Value| r["livekit_room_name"].as_str().unwrap().to_owned();
     let id = |r: &Value| r["id"].as_str().unwrap().to_owned();
 
-    let (s, info) = host.get(&format!("/api/v1/rooms/{}/dial-in/?region=uk", id(&a))).await;
+    let (s, info) = host
+        .get(&format!("/api/v1/rooms/{}/dial-in/?region=uk", id(&a)))
+        .await;
     assert_eq!(s, 200, "{info}");
-    assert_eq!((info["region"].clone(), info["number"].clone()), (json!("UK"), json!("+442071838750")));
+    assert_eq!(
+        (info["region"].clone(), info["number"].clone()),
+        (json!("UK"), json!("+442071838750"))
+    );
     assert_eq!(info["numbers"].as_array().unwrap().len(), 2);
     let pin_a = info["pin"].as_str().unwrap().to_owned();
-    assert!(pin_a.len() == 6 && pin_a.bytes().all(|b| b.is_ascii_digit()), "{pin_a}");
+    assert!(
+        pin_a.len() == 6 && pin_a.bytes().all(|b| b.is_ascii_digit()),
+        "{pin_a}"
+    );
     assert!(info["instructions"].as_str().unwrap().contains(&pin_a));
-    let (_, info_b) = host.get(&format!("/api/v1/rooms/{}/dial-in/", id(&b))).await;
+    let (_, info_b) = host
+        .get(&format!("/api/v1/rooms/{}/dial-in/", id(&b)))
+        .await;
     let pin_b = info_b["pin"].as_str().unwrap().to_owned();
     assert_eq!(info_b["region"], "US", "the first number without a region");
     assert_ne!(pin_a, pin_b, "two live rooms never share a PIN");
@@ -103,22 +122,44 @@ async fn dispatch_rules_follow_the_rooms_and_pins_never_repeat() {
     assert!(listed.contains(&(name(&b), pin_b.clone())), "{listed:?}");
 
     // Ending a room removes its rule; turning dial-in off and on again gives a new one.
-    let (s, _) = staff.post(&format!("/api/v1/rooms/{}/close/", id(&a)), json!({})).await;
-    assert_eq!(s, 200);
-    assert!(!rules(&st.lk).await.iter().any(|(room, _)| *room == name(&a)), "the ended room's rule is gone");
-    let (s, b_off) = staff
-        .patch(&format!("/api/v1/rooms/{}/", id(&b)), json!({"sip_enabled": false}))
+    let (s, _) = staff
+        .post(&format!("/api/v1/rooms/{}/close/", id(&a)), json!({}))
         .await;
-    assert_eq!((s, b_off["sip_enabled"].clone()), (200, json!(false)), "{b_off}");
+    assert_eq!(s, 200);
+    assert!(
+        !rules(&st.lk)
+            .await
+            .iter()
+            .any(|(room, _)| *room == name(&a)),
+        "the ended room's rule is gone"
+    );
+    let (s, b_off) = staff
+        .patch(
+            &format!("/api/v1/rooms/{}/", id(&b)),
+            json!({"sip_enabled": false}),
+        )
+        .await;
+    assert_eq!(
+        (s, b_off["sip_enabled"].clone()),
+        (200, json!(false)),
+        "{b_off}"
+    );
     assert!(rules(&st.lk).await.is_empty());
-    let (s, _) = host.get(&format!("/api/v1/rooms/{}/dial-in/", id(&b))).await;
+    let (s, _) = host
+        .get(&format!("/api/v1/rooms/{}/dial-in/", id(&b)))
+        .await;
     assert_eq!(s, 404, "dial-in is off");
-    let (s, again) = host.post(&format!("/api/v1/rooms/{}/dial-in/", id(&b)), json!({})).await;
+    let (s, again) = host
+        .post(&format!("/api/v1/rooms/{}/dial-in/", id(&b)), json!({}))
+        .await;
     assert_eq!(s, 200, "{again}");
     assert_eq!(rules(&st.lk).await.len(), 1);
 
     for pin in [&pin_a, &pin_b, again["pin"].as_str().unwrap()] {
-        assert!(!st.server.log().contains(pin), "a PIN reached the server's log");
+        assert!(
+            !st.server.log().contains(pin),
+            "a PIN reached the server's log"
+        );
     }
 }
 
@@ -131,35 +172,45 @@ async fn a_phone_caller_is_a_phone_participant_the_interviewer_mutes_and_removes
     let interview = interviewer.interview_id("Backend Engineer Interview").await;
 
     // The interviewer turns dial-in on; the candidate sees the same number and PIN.
-    let (s, on) = interviewer.post(&format!("/api/interviews/{interview}/dial-in/"), json!({})).await;
+    let (s, on) = interviewer
+        .post(&format!("/api/interviews/{interview}/dial-in/"), json!({}))
+        .await;
     assert_eq!(s, 200, "{on}");
-    let (s, seen) = candidate.get(&format!("/api/interviews/{interview}/dial-in/")).await;
+    let (s, seen) = candidate
+        .get(&format!("/api/interviews/{interview}/dial-in/"))
+        .await;
     assert_eq!((s, seen["pin"].clone()), (200, on["pin"].clone()));
 
     let mut intv = Bot::demo_user("interviewer", &url, "interviewer", &interview, &[]);
     intv.wait_event("connected", T);
     // LiveKit's SIP bridge joins callers as participants of kind `sip` with their number.
     let room = format!("interview-{interview}");
-    let token = livekit_api::access_token::AccessToken::with_api_key(&st.lk.api_key, &st.lk.api_secret)
-        .with_identity("sip_+15557654321")
-        .with_name("Phone +15557654321")
-        .with_kind("sip")
-        .with_attributes([("sip.phoneNumber", "+15557654321")])
-        .with_grants(livekit_api::access_token::VideoGrants {
-            room_join: true,
-            room: room.clone(),
-            can_publish: Some(true),
-            ..Default::default()
-        })
-        .to_jwt()
-        .unwrap();
+    let token =
+        livekit_api::access_token::AccessToken::with_api_key(&st.lk.api_key, &st.lk.api_secret)
+            .with_identity("sip_+15557654321")
+            .with_name("Phone +15557654321")
+            .with_kind("sip")
+            .with_attributes([("sip.phoneNumber", "+15557654321")])
+            .with_grants(livekit_api::access_token::VideoGrants {
+                room_join: true,
+                room: room.clone(),
+                can_publish: Some(true),
+                ..Default::default()
+            })
+            .to_jwt()
+            .unwrap();
     let mut caller = Bot::with_token("caller", &st.lk.ws_url(), &token, &["--publish", "audio"]);
-    let identity = caller.wait_event("connected", T)["identity"].as_str().unwrap().to_owned();
+    let identity = caller.wait_event("connected", T)["identity"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     intv.wait_for("the caller's audio", T, |v| {
         v["event"] == "track_subscribed" && v["participant"] == identity.as_str()
     });
 
-    let (s, info) = interviewer.get(&format!("/api/interviews/{interview}/room/info/")).await;
+    let (s, info) = interviewer
+        .get(&format!("/api/interviews/{interview}/room/info/"))
+        .await;
     assert_eq!(s, 200);
     let p = info["participants"]
         .as_array()
@@ -170,19 +221,33 @@ async fn a_phone_caller_is_a_phone_participant_the_interviewer_mutes_and_removes
         .clone();
     assert_eq!(
         (p["kind"].clone(), p["phone"].clone(), p["name"].clone()),
-        (json!("sip"), json!("+•••••••4321"), json!("Phone +•••••••4321"))
+        (
+            json!("sip"),
+            json!("+•••••••4321"),
+            json!("Phone +•••••••4321")
+        )
     );
     // Only LiveKit's own identity for the caller (`sip_<number>`) carries the number.
     let without_identity = info.to_string().replace(&identity, "");
-    assert!(!without_identity.contains("5557654321"), "the number is masked: {info}");
+    assert!(
+        !without_identity.contains("5557654321"),
+        "the number is masked: {info}"
+    );
 
     let controls = format!("/api/interviews/{interview}/room/controls/");
-    let (s, b) = interviewer.post(&controls, json!({"action": "mute", "identity": identity})).await;
+    let (s, b) = interviewer
+        .post(&controls, json!({"action": "mute", "identity": identity}))
+        .await;
     assert_eq!(s, 200, "{b}");
     intv.wait_for("the caller muted", T, |v| {
         v["event"] == "track_muted" && v["participant"] == identity.as_str()
     });
-    let (s, b) = interviewer.post(&controls, json!({"action": "eject", "identity": identity})).await;
+    let (s, b) = interviewer
+        .post(&controls, json!({"action": "eject", "identity": identity}))
+        .await;
     assert_eq!(s, 200, "{b}");
-    assert_eq!(caller.wait_event("disconnected", T)["reason"], "participant_removed");
+    assert_eq!(
+        caller.wait_event("disconnected", T)["reason"],
+        "participant_removed"
+    );
 }

@@ -7,6 +7,7 @@ mod audio;
 mod candidate;
 mod feedback;
 mod interviewer;
+mod phone;
 mod rooms;
 mod session;
 mod video;
@@ -28,6 +29,8 @@ pub struct Stage {
     pub xvfb: Xvfb,
     pub server: VivaServer,
     pub livekit: LiveKitServer,
+    /// Only with `with_sip`: LiveKit's SIP API needs Redis.
+    pub redis: Option<viva_testkit::Redis>,
 }
 
 impl Stage {
@@ -39,14 +42,39 @@ impl Stage {
 
     /// A stage whose app also gets `env` (e.g. `PULSE_SERVER` for audio devices).
     pub async fn with_env(env: &[(&str, &std::path::Path)]) -> Stage {
+        Self::build(env, false).await
+    }
+
+    /// A stage with phone dial-in: livekit-server on Redis, viva-server with SIP numbers.
+    pub async fn with_sip() -> Stage {
+        Self::build(&[], true).await
+    }
+
+    async fn build(env: &[(&str, &std::path::Path)], sip: bool) -> Stage {
         use viva_core::SecretStore;
         viva_core::OsKeyring::new(viva_app::KEYRING_SERVICE)
             .delete(viva_core::session::SESSION_ENTRY)
             .expect("the Secret Service answers");
-        let livekit = tokio::task::spawn_blocking(LiveKitServer::start)
+        let redis = sip.then(viva_testkit::Redis::start);
+        let options = viva_testkit::LiveKitOptions {
+            redis: redis.as_ref().map(|r| r.address()),
+            ..Default::default()
+        };
+        let livekit = tokio::task::spawn_blocking(move || LiveKitServer::start_with(options))
             .await
             .unwrap();
-        let server = VivaServer::start(Some(&livekit));
+        let sip_env: Vec<(&'static str, String)> = if sip {
+            vec![
+                ("VIVA_SIP_ENABLED", "true".into()),
+                (
+                    "VIVA_DIAL_IN_NUMBERS",
+                    "US=+15550100100,UK=+442071838750".into(),
+                ),
+            ]
+        } else {
+            Vec::new()
+        };
+        let server = VivaServer::start_with_env(Some(&livekit), None, &sip_env);
         let xvfb = Xvfb::start();
         let app_home = tempfile::tempdir().unwrap();
         let home = app_home.path().to_path_buf();
@@ -65,6 +93,7 @@ impl Stage {
             xvfb,
             server,
             livekit,
+            redis,
         }
     }
 

@@ -247,8 +247,13 @@ impl ApiClient {
             encode(region)
         );
         if enable {
-            self.send(reqwest::Method::POST, &path, Some(access), Some(&serde_json::json!({})))
-                .await
+            self.send(
+                reqwest::Method::POST,
+                &path,
+                Some(access),
+                Some(&serde_json::json!({})),
+            )
+            .await
         } else {
             self.send(reqwest::Method::GET, &path, Some(access), None::<&()>)
                 .await

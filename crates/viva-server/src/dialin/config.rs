@@ -56,7 +56,9 @@ fn parse_numbers(text: &str) -> Result<Vec<(String, String)>, String> {
         }
         let digits = number.strip_prefix('+').unwrap_or("");
         if !(8..=15).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!("'{number}' for {region} is not an E.164 number like +15550100100"));
+            return Err(format!(
+                "'{number}' for {region} is not an E.164 number like +15550100100"
+            ));
         }
         if out.iter().any(|(r, _)| *r == region) {
             return Err(format!("{region} is given twice"));
@@ -71,21 +73,44 @@ mod tests {
     use super::*;
 
     fn from(vars: &[(&str, &str)]) -> Result<SipConfig, ConfigError> {
-        SipConfig::from_env(&|k: &str| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string()))
+        SipConfig::from_env(&|k: &str| {
+            vars.iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        })
     }
 
     #[test]
     fn numbers_are_regions_and_e164_and_sip_needs_one() {
-        let c = from(&[("VIVA_SIP_ENABLED", "true"), ("VIVA_DIAL_IN_NUMBERS", "us=+1-555-010-0100, UK=+44 20 7183 8750")]).unwrap();
+        let c = from(&[
+            ("VIVA_SIP_ENABLED", "true"),
+            (
+                "VIVA_DIAL_IN_NUMBERS",
+                "us=+1-555-010-0100, UK=+44 20 7183 8750",
+            ),
+        ])
+        .unwrap();
         assert_eq!(
             c.numbers,
-            vec![("US".into(), "+15550100100".into()), ("UK".into(), "+442071838750".into())]
+            vec![
+                ("US".into(), "+15550100100".into()),
+                ("UK".into(), "+442071838750".into())
+            ]
         );
         assert!(from(&[]).is_ok_and(|c| !c.enabled));
-        for bad in ["US", "US=5550100", "USA1=+15550100100", "US=+1,US=+15550100100", "US=+15550100100,US=+15550100101"] {
+        for bad in [
+            "US",
+            "US=5550100",
+            "USA1=+15550100100",
+            "US=+1,US=+15550100100",
+            "US=+15550100100,US=+15550100101",
+        ] {
             assert!(from(&[("VIVA_DIAL_IN_NUMBERS", bad)]).is_err(), "{bad}");
         }
-        assert!(from(&[("VIVA_SIP_ENABLED", "true")]).is_err(), "enabled without numbers");
+        assert!(
+            from(&[("VIVA_SIP_ENABLED", "true")]).is_err(),
+            "enabled without numbers"
+        );
         assert!(from(&[("VIVA_SIP_ENABLED", "maybe")]).is_err());
     }
 }

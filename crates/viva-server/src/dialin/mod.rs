@@ -36,7 +36,9 @@ pub struct DialIn {
 
 impl std::fmt::Debug for DialIn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DialIn").field("config", &self.config).finish()
+        f.debug_struct("DialIn")
+            .field("config", &self.config)
+            .finish()
     }
 }
 
@@ -48,7 +50,9 @@ pub struct DialInInfo {
 }
 
 fn not_set_up() -> ApiError {
-    ApiError::conflict("Dial-in is not set up on this server (VIVA_SIP_ENABLED, VIVA_DIAL_IN_NUMBERS)")
+    ApiError::conflict(
+        "Dial-in is not set up on this server (VIVA_SIP_ENABLED, VIVA_DIAL_IN_NUMBERS)",
+    )
 }
 
 fn is_not_found(e: &ServiceError) -> bool {
@@ -58,8 +62,12 @@ fn is_not_found(e: &ServiceError) -> bool {
 impl DialIn {
     pub fn new(config: SipConfig, livekit: &LiveKitConfig) -> Self {
         let client = (config.enabled && livekit.configured()).then(|| {
-            SIPClient::with_api_key(&livekit.api_url, &livekit.api_key, livekit.api_secret.expose())
-                .with_request_timeout(Duration::from_secs(5))
+            SIPClient::with_api_key(
+                &livekit.api_url,
+                &livekit.api_key,
+                livekit.api_secret.expose(),
+            )
+            .with_request_timeout(Duration::from_secs(5))
         });
         Self {
             config,
@@ -158,7 +166,10 @@ impl DialIn {
 
 /// A PIN's digest, keyed with the server's secret: unique per PIN, useless without the key.
 fn pin_digest(state: &AppState, pin: &str) -> String {
-    crate::auth::token_hash(&format!("{}:dial-in:{pin}", state.config.jwt_secret.expose()))
+    crate::auth::token_hash(&format!(
+        "{}:dial-in:{pin}",
+        state.config.jwt_secret.expose()
+    ))
 }
 
 /// Turns dial-in on for the room (idempotent): a fresh PIN unique among live rooms, and
@@ -172,11 +183,17 @@ pub async fn enable(state: &AppState, room: &Room) -> Result<(), ApiError> {
     }
     for _ in 0..20 {
         let pin = crate::codes::pin();
-        match state.store.claim_dial_in(&room.name, &pin_digest(state, &pin)).await? {
+        match state
+            .store
+            .claim_dial_in(&room.name, &pin_digest(state, &pin))
+            .await?
+        {
             DialInClaim::PinTaken => continue,
             DialInClaim::Exists(Some(_)) => return Ok(()),
             DialInClaim::Exists(None) => {
-                return Err(ApiError::conflict("Dial-in is being set up for this room; try again"))
+                return Err(ApiError::conflict(
+                    "Dial-in is being set up for this room; try again",
+                ))
             }
             DialInClaim::Claimed => {
                 let rule = match state.dial_in.create_rule(&room.name, &pin).await {

@@ -2,8 +2,8 @@
 //! and response schemas generated from the wire types in viva-api.
 
 use viva_api::platform::{
-    CreateRoom, DialInInfo, PlatformRoom, RoomParticipant, RoomTemplate, RoomTokenResponse, TemplateInput,
-    TokenRecord, TokenRequest, UpdateRoom,
+    CreateRoom, DialInInfo, PlatformRoom, RoomParticipant, RoomTemplate, RoomTokenResponse,
+    TemplateInput, TokenRecord, TokenRequest, UpdateRoom,
 };
 use viva_api::rooms::{ControlRequest, ControlResponse};
 

@@ -58,8 +58,11 @@ impl Store {
             .bind(room_name)
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|r| r.try_get::<Option<String>, _>("rule_id").map_err(Into::into))
-            .transpose()
+        row.map(|r| {
+            r.try_get::<Option<String>, _>("rule_id")
+                .map_err(Into::into)
+        })
+        .transpose()
     }
 
     pub async fn delete_dial_in(&self, room_name: &str) -> Result<()> {

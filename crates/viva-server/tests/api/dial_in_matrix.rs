@@ -43,11 +43,31 @@ async fn dial_in_follows_the_authorization_matrix() {
     ];
     // anonymous, candidate, interviewer (host), other interviewer, staff, superuser
     let rows: [(Method, &str, [u16; 6]); 5] = [
-        (Method::GET, "/api/v1/rooms/{room}/dial-in/", [401, 200, 200, 403, 403, 403]),
-        (Method::POST, "/api/v1/rooms/{room}/dial-in/", [401, 403, 200, 403, 200, 200]),
-        (Method::DELETE, "/api/v1/rooms/{room}/dial-in/", [401, 403, 204, 403, 204, 204]),
-        (Method::GET, "/api/interviews/{interview}/dial-in/", [401, 200, 200, 403, 403, 403]),
-        (Method::POST, "/api/interviews/{interview}/dial-in/", [401, 403, 200, 403, 403, 403]),
+        (
+            Method::GET,
+            "/api/v1/rooms/{room}/dial-in/",
+            [401, 200, 200, 403, 403, 403],
+        ),
+        (
+            Method::POST,
+            "/api/v1/rooms/{room}/dial-in/",
+            [401, 403, 200, 403, 200, 200],
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/rooms/{room}/dial-in/",
+            [401, 403, 204, 403, 204, 204],
+        ),
+        (
+            Method::GET,
+            "/api/interviews/{interview}/dial-in/",
+            [401, 200, 200, 403, 403, 403],
+        ),
+        (
+            Method::POST,
+            "/api/interviews/{interview}/dial-in/",
+            [401, 403, 200, 403, 403, 403],
+        ),
     ];
     let mut failures = Vec::new();
     for (method, path, expect) in &rows {
@@ -55,17 +75,35 @@ async fn dial_in_follows_the_authorization_matrix() {
             // A group room hosted by the interviewer, with dial-in on and the candidate
             // holding a token for it; and an accepted interview with dial-in on.
             let (s, room) = app
-                .post("/api/v1/rooms/", Some(&cast.staff.token), json!({"room_type": "group", "host": cast.interviewer.user.id}))
+                .post(
+                    "/api/v1/rooms/",
+                    Some(&cast.staff.token),
+                    json!({"room_type": "group", "host": cast.interviewer.user.id}),
+                )
                 .await;
             assert_eq!(s, 201, "{room}");
             let room_id = room["id"].as_str().unwrap();
             let (s, t) = app
-                .post(&format!("/api/v1/rooms/{room_id}/token/"), Some(&cast.candidate.token), json!({"role": "participant"}))
+                .post(
+                    &format!("/api/v1/rooms/{room_id}/token/"),
+                    Some(&cast.candidate.token),
+                    json!({"role": "participant"}),
+                )
                 .await;
             assert_eq!(s, 200, "{t}");
-            let interview = app.interview(&cast.candidate, &cast.interviewer, InterviewStatus::Accepted).await;
+            let interview = app
+                .interview(
+                    &cast.candidate,
+                    &cast.interviewer,
+                    InterviewStatus::Accepted,
+                )
+                .await;
             let (s, on) = app
-                .post(&format!("/api/interviews/{}/dial-in/", interview.id), Some(&cast.interviewer.token), json!({}))
+                .post(
+                    &format!("/api/interviews/{}/dial-in/", interview.id),
+                    Some(&cast.interviewer.token),
+                    json!({}),
+                )
                 .await;
             assert_eq!(s, 200, "{on}");
             let url = path
@@ -75,7 +113,10 @@ async fn dial_in_follows_the_authorization_matrix() {
                 .request(method.clone(), &url, actor.map(|a| a.token.as_str()), None)
                 .await;
             if status.as_u16() != expect[col] {
-                failures.push(format!("{method} {path} as {who}: {status}, expected {}: {answer}", expect[col]));
+                failures.push(format!(
+                    "{method} {path} as {who}: {status}, expected {}: {answer}",
+                    expect[col]
+                ));
             } else if expect[col] >= 400 {
                 assert_error(status, &answer, expect[col]);
             } else if expect[col] == 200 {
@@ -83,6 +124,10 @@ async fn dial_in_follows_the_authorization_matrix() {
             }
         }
     }
-    assert!(failures.is_empty(), "dial-in matrix mismatches:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "dial-in matrix mismatches:\n{}",
+        failures.join("\n")
+    );
     drop(redis);
 }

@@ -12,8 +12,8 @@ use viva_api::platform::{DialInInfo as DialInDto, DialInNumber};
 use super::{any_room, hosts, require_host_or_staff};
 use crate::domain::{interview_room_name, user_identity};
 use crate::error::ApiError;
-use crate::extract::Path;
 use crate::extract::Json;
+use crate::extract::Path;
 use crate::routes::interviews::{load_as_participant, Side};
 use crate::session::CurrentUser;
 use crate::state::AppState;
@@ -88,7 +88,9 @@ pub async fn get(
 ) -> Result<Json<DialInDto>, ApiError> {
     let room = any_room(&state, id).await?;
     if !takes_part(&state, &user, &room).await? {
-        return Err(ApiError::forbidden("Only the room's participants can see how to dial in"));
+        return Err(ApiError::forbidden(
+            "Only the room's participants can see how to dial in",
+        ));
     }
     answer(&state, &room, query).await
 }
@@ -128,7 +130,9 @@ async fn interview_room(
         Some(room) => room,
         None => {
             crate::routes::admission::require_joinable(&interview)?;
-            crate::routes::rooms::room_row_for(state, &interview).await?.0
+            crate::routes::rooms::room_row_for(state, &interview)
+                .await?
+                .0
         }
     };
     Ok((room, side))
@@ -152,7 +156,9 @@ pub async fn interview_enable(
 ) -> Result<Json<DialInDto>, ApiError> {
     let (room, side) = interview_room(&state, &user, id).await?;
     if side != Side::Interviewer {
-        return Err(ApiError::forbidden("Only the interviewer can turn on dial-in"));
+        return Err(ApiError::forbidden(
+            "Only the interviewer can turn on dial-in",
+        ));
     }
     crate::dialin::enable(&state, &room).await?;
     answer(&state, &room, query).await

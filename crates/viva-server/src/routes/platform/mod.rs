@@ -42,7 +42,9 @@ pub fn require_host_or_staff(user: &CurrentUser, room: &Room) -> Result<(), ApiE
     if runs(user, room) {
         Ok(())
     } else {
-        Err(ApiError::forbidden("Only staff or the room's host can do this"))
+        Err(ApiError::forbidden(
+            "Only staff or the room's host can do this",
+        ))
     }
 }
 
