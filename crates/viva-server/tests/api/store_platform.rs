@@ -3,8 +3,8 @@
 
 use viva_server::domain::{ParticipantKind, Role, RoomRole, RoomStatus, RoomType};
 use viva_server::store::{
-    NewRoom, NewTokenRecord, NewUser, Page, ParticipantSeen, RoomScope, RoomUpdate, Store,
-    StoreError, Template, TrackSeen,
+    DialInClaim, NewRoom, NewTokenRecord, NewUser, Page, ParticipantSeen, RoomScope, RoomUpdate,
+    Store, StoreError, Template, TrackSeen,
 };
 use viva_testkit::Postgres;
 
@@ -230,6 +230,38 @@ async fn platform_conformance(store: Store) {
         (Some(10_000), Some(70_000), 60_000, 20_000, 40_000)
     );
     assert!(store.room_participants("room_1").await.unwrap().is_empty());
+
+    // dial-in: one per room, and a PIN (its digest) held by one live room only
+    assert_eq!(
+        store.claim_dial_in("room_1", "digest-a").await.unwrap(),
+        DialInClaim::Claimed
+    );
+    assert_eq!(
+        store.claim_dial_in("room_2", "digest-a").await.unwrap(),
+        DialInClaim::PinTaken,
+        "two rooms never share a PIN"
+    );
+    assert_eq!(
+        store.claim_dial_in("room_1", "digest-b").await.unwrap(),
+        DialInClaim::Exists(None),
+        "a room has one dial-in"
+    );
+    store.set_dial_in_rule("room_1", "SDR_1").await.unwrap();
+    assert_eq!(
+        store.dial_in("room_1").await.unwrap(),
+        Some(Some("SDR_1".into()))
+    );
+    store.end_room("room_1").await.unwrap();
+    assert_eq!(
+        store.dial_ins_of_ended_rooms().await.unwrap(),
+        vec![("room_1".to_owned(), Some("SDR_1".to_owned()))]
+    );
+    store.delete_dial_in("room_1").await.unwrap();
+    assert_eq!(
+        store.claim_dial_in("room_2", "digest-a").await.unwrap(),
+        DialInClaim::Claimed,
+        "a PIN is free again once its room lets go"
+    );
 }
 
 #[tokio::test]
