@@ -5,6 +5,7 @@
 
 mod audio;
 mod candidate;
+mod cockpit;
 mod feedback;
 mod interviewer;
 mod phone;

@@ -1,0 +1,128 @@
+//! The interviewer's panel in the call: a rating and a time-stamped note written during the
+//! interview are the scorecard the feedback screen opens after it, and the candidate's app
+//! never shows any of it.
+
+use viva_testkit::Bot;
+
+use crate::{interview_row, open_prejoin, sign_in, Stage, KEYRING, T};
+
+/// WebDriver's Enter key.
+const ENTER: &str = "\u{E007}";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rating_and_a_note_written_in_the_call_are_the_scorecard_after_it() {
+    let _turn = KEYRING.lock().await;
+    let stage = Stage::new().await;
+    let url = stage.server.url();
+    let app = stage.open_app().await;
+    sign_in(&app, &url, "interviewer", "viva-interviewer").await;
+    let interview = interview_row(&app, "Backend Engineer Interview").await;
+    let mut candidate = Bot::demo_user(
+        "candidate",
+        &url,
+        "candidate",
+        &interview,
+        &["--publish", "audio"],
+    );
+    candidate.wait_event("connected", T);
+    open_prejoin(&app, &interview).await;
+    app.click(&app.wait("[data-testid=prejoin-join]", T).await)
+        .await;
+    app.wait("[data-testid=cockpit]", T).await;
+
+    app.click(
+        &app.wait("[data-testid=cockpit-rating-problem-solving-3]", T)
+            .await,
+    )
+    .await;
+    let input = app.wait("[data-testid=cockpit-note-input]", T).await;
+    app.type_into(&input, &format!("Asked about caching{ENTER}"))
+        .await;
+    let stamped = app
+        .wait_js(
+            "the note with its time stamp",
+            "const n = [...document.querySelectorAll('[data-testid=cockpit-note]')].map(e => e.textContent.trim()); \
+             return n.find(t => /^\\d\\d:\\d\\d Asked about caching$/.test(t)) ?? null;",
+            T,
+        )
+        .await;
+    app.wait("[data-testid=cockpit-sync][data-state=synced]", T)
+        .await;
+    stage.shot("ui-room-cockpit").await;
+
+    // The panel toggles with its button (and Ctrl+B); the stage takes the room back.
+    app.click(&app.wait("[data-testid=cockpit-toggle]", T).await)
+        .await;
+    app.wait_js(
+        "the panel closed",
+        "return !document.querySelector('[data-testid=cockpit]');",
+        T,
+    )
+    .await;
+    app.click(&app.wait("[data-testid=cockpit-toggle]", T).await)
+        .await;
+    app.wait("[data-testid=cockpit]", T).await;
+
+    // After the call, the feedback screen is the same record.
+    app.click(&app.wait("[data-testid=leave-button]", T).await)
+        .await;
+    app.click(&app.wait("[data-testid=end-feedback]", T).await)
+        .await;
+    app.wait("[data-testid=feedback-form]", T).await;
+    app.wait(
+        "[data-testid=rating-problem-solving-3][aria-checked=true]",
+        T,
+    )
+    .await;
+    let notes = app
+        .wait_js(
+            "the note in the scorecard's notes",
+            "const t = document.querySelector('[data-testid=feedback-notes]'); \
+             return t && t.value.includes('Asked about caching') ? t.value : null;",
+            T,
+        )
+        .await;
+    let stamp = stamped
+        .as_str()
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(
+        notes
+            .as_str()
+            .unwrap()
+            .contains(&format!("[{stamp}] Asked about caching")),
+        "{notes}"
+    );
+    drop(candidate);
+
+    // The candidate, in the same room in the app: no panel, no note, no rating.
+    app.click(&app.wait("[data-testid=signout-button]", T).await)
+        .await;
+    sign_in(&app, &url, "candidate", "viva-candidate").await;
+    open_prejoin(
+        &app,
+        &interview_row(&app, "Backend Engineer Interview").await,
+    )
+    .await;
+    app.click(&app.wait("[data-testid=prejoin-join]", T).await)
+        .await;
+    app.wait("[data-testid=room][data-is-interviewer=false]", T)
+        .await;
+    app.wait("[data-testid=timer]", T).await;
+    let leaked = app
+        .js(
+            "return !!document.querySelector('[data-testid=cockpit], [data-testid=cockpit-toggle]') \
+             || document.body.innerHTML.includes('Asked about caching');",
+            serde_json::json!([]),
+        )
+        .await;
+    assert_eq!(
+        leaked,
+        serde_json::json!(false),
+        "the candidate's app shows nothing of the panel"
+    );
+    app.close().await;
+}
