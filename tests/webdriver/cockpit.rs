@@ -14,6 +14,15 @@ async fn a_rating_and_a_note_written_in_the_call_are_the_scorecard_after_it() {
     let _turn = KEYRING.lock().await;
     let stage = Stage::new().await;
     let url = stage.server.url();
+    // Staff keep a question for technical interviews (the demo interview is one).
+    let staff = viva_testkit::api::Api::login(&url, "hr", "viva-hr-staff").await;
+    let (s, q) = staff
+        .post(
+            "/api/question-bank/",
+            serde_json::json!({"interview_type": "TECHNICAL", "text": "Design a rate limiter"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{q}");
     let app = stage.open_app().await;
     sign_in(&app, &url, "interviewer", "viva-interviewer").await;
     let interview = interview_row(&app, "Backend Engineer Interview").await;
@@ -46,8 +55,59 @@ async fn a_rating_and_a_note_written_in_the_call_are_the_scorecard_after_it() {
             T,
         )
         .await;
+
+    // A question from the bank: asked, timed, done; the draft keeps it through the sync.
+    let question = "[data-testid=cockpit-question]";
+    app.click(
+        &app.wait(&format!("{question} [data-testid=question-ask]"), T)
+            .await,
+    )
+    .await;
+    app.wait(&format!("{question}[data-state=asking]"), T).await;
+    tokio::time::sleep(std::time::Duration::from_millis(2200)).await;
+    app.click(
+        &app.wait(&format!("{question} [data-testid=question-done]"), T)
+            .await,
+    )
+    .await;
+    let asked = app
+        .text(&app.wait(&format!("{question}[data-state=asked]"), T).await)
+        .await;
+    assert!(
+        asked.contains("Design a rate limiter") && asked.contains("Asked · 00:0"),
+        "{asked}"
+    );
+    assert!(
+        !asked.contains("Asked · 00:00"),
+        "the question's timer ran: {asked}"
+    );
+    let server = viva_testkit::api::Api::login(&url, "interviewer", "viva-interviewer").await;
+    let deadline = std::time::Instant::now() + T;
+    loop {
+        let (_, draft) = server
+            .get(&format!(
+                "/api/interviews/{interview}/feedback/drafts/interviewer"
+            ))
+            .await;
+        let kept = draft["content"].as_object().is_some_and(|c| {
+            c.iter()
+                .any(|(k, v)| k.starts_with("question:") && v == "asked")
+        });
+        if kept {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the asked question never synced: {draft}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
     app.wait("[data-testid=cockpit-sync][data-state=synced]", T)
         .await;
+    let tally = app
+        .text(&app.wait("[data-testid=question-tally]", T).await)
+        .await;
+    assert_eq!(tally, "1 asked · 0 left");
     stage.shot("ui-room-cockpit").await;
 
     // The panel toggles with its button (and Ctrl+B); the stage takes the room back.

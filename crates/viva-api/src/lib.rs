@@ -14,6 +14,7 @@ pub mod livekit;
 pub mod phone;
 pub mod platform;
 pub mod public;
+pub mod questions;
 pub mod rooms;
 
 pub use error::ErrorBody;

@@ -3,6 +3,7 @@
 
 use viva_api::interviews::Interview;
 use viva_api::platform::DialInInfo;
+use viva_api::questions::InterviewQuestion;
 use viva_api::rooms::{ActiveRoom, ControlRequest, ControlResponse, RoomInfo};
 
 use crate::error::{CoreError, ErrorCode};
@@ -27,6 +28,14 @@ pub async fn dial_in(
 ) -> Result<DialInInfo, CoreError> {
     let (api, access) = session.access().await?;
     Ok(api.dial_in(&access, interview_id, region, enable).await?)
+}
+
+pub async fn interview_questions(
+    session: &Session,
+    interview_id: &str,
+) -> Result<Vec<InterviewQuestion>, CoreError> {
+    let (api, access) = session.access().await?;
+    Ok(api.interview_questions(&access, interview_id).await?)
 }
 
 pub async fn active_rooms(session: &Session) -> Result<Vec<ActiveRoom>, CoreError> {

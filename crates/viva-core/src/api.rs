@@ -9,6 +9,7 @@ use viva_api::auth::{LoginRequest, Me, RefreshRequest, TokenPair};
 use viva_api::interviews::Interview;
 use viva_api::platform::DialInInfo;
 use viva_api::public::{PublicEndResponse, PublicJoinRequest, PublicJoinResponse, PublicRoomInfo};
+use viva_api::questions::InterviewQuestion;
 use viva_api::rooms::{ActiveRoom, ControlRequest, ControlResponse, JoinResponse, RoomInfo};
 use viva_api::ErrorBody;
 
@@ -258,6 +259,17 @@ impl ApiClient {
             self.send(reqwest::Method::GET, &path, Some(access), None::<&()>)
                 .await
         }
+    }
+
+    /// The interview's questions (the interviewer): the job's, then the bank's.
+    pub async fn interview_questions(
+        &self,
+        access: &str,
+        interview_id: &str,
+    ) -> Result<Vec<InterviewQuestion>, ApiError> {
+        let path = format!("/api/interviews/{}/questions/", encode(interview_id));
+        self.send(reqwest::Method::GET, &path, Some(access), None::<&()>)
+            .await
     }
 
     pub async fn room_control(

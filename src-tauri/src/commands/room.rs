@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use tauri::{AppHandle, State};
 use viva_api::platform::DialInInfo;
+use viva_api::questions::InterviewQuestion;
 use viva_api::rooms::{ControlResponse, RoomInfo};
 use viva_core::actions::{self, MediaKind};
 use viva_core::{CoreError, Entry, ErrorCode, RoomController};
@@ -122,6 +123,16 @@ pub async fn room_dial_in(
     enable: bool,
 ) -> CmdResult<DialInInfo> {
     actions::dial_in(&state.session, &interview_id, &region, enable).await
+}
+
+/// The interview's questions, for the interviewer's panel.
+#[tauri::command]
+#[specta::specta]
+pub async fn interview_questions(
+    state: State<'_, AppState>,
+    interview_id: String,
+) -> CmdResult<Vec<InterviewQuestion>> {
+    actions::interview_questions(&state.session, &interview_id).await
 }
 
 #[tauri::command]

@@ -32,6 +32,8 @@ export const commands = {
 	roomEnd: () => typedError<ControlResponse_Serialize, CoreError>(__TAURI_INVOKE("room_end")),
 	roomInfo: (interviewId: string) => typedError<RoomInfo_Serialize, CoreError>(__TAURI_INVOKE("room_info", { interviewId })),
 	roomDialIn: (interviewId: string, region: string, enable: boolean) => typedError<DialInInfo, CoreError>(__TAURI_INVOKE("room_dial_in", { interviewId, region, enable })),
+	/**  The interview's questions, for the interviewer's panel. */
+	interviewQuestions: (interviewId: string) => typedError<InterviewQuestion[], CoreError>(__TAURI_INVOKE("interview_questions", { interviewId })),
 	/**  The job, company and instructions of a public room, before joining it. */
 	candidateRoomPreview: (serverUrl: string, roomCode: string) => typedError<PublicRoomInfo, CoreError>(__TAURI_INVOKE("candidate_room_preview", { serverUrl, roomCode })),
 	/**  Joins a public room; updates arrive as `RoomUpdateEvent`s, as for `room_join`. */
@@ -346,6 +348,15 @@ export type Interview = {
 	receiver: UserSummary,
 	/**  Whether the interviewer's feedback is in (required before completion). */
 	interviewer_feedback_submitted: boolean,
+};
+
+/**  One question of an interview. */
+export type InterviewQuestion = {
+	/**  Stable within the interview: `job-{n}` or the bank question's id. */
+	id: string,
+	text: string,
+	/**  job | bank */
+	source: string,
 };
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { agenda, appendNote, noteLines, WRAP_UP_SECONDS } from "./cockpit";
+import { agenda, appendNote, finishQuestion, noteLines, questionState, questionTally, WRAP_UP_SECONDS } from "./cockpit";
 
 describe("the agenda clock", () => {
   it("counts down against the planned length and warns at five minutes", () => {
@@ -29,5 +29,24 @@ describe("time-stamped notes", () => {
       { stamp: null, text: "written after the call" },
       { stamp: "1:02:05", text: "Done" },
     ]);
+  });
+});
+
+describe("the question list", () => {
+  it("follows a question from open to asked, adding the time spent each time", () => {
+    let fields: Record<string, string> = {};
+    expect(questionState(fields, "q1", null)).toBe("open");
+    expect(questionState(fields, "q1", "q1")).toBe("asking");
+    fields = { ...fields, ...finishQuestion(fields, "q1", 95.4) };
+    expect(questionState(fields, "q1", null)).toBe("asked");
+    expect(fields["question:q1:seconds"]).toBe("95");
+    fields = { ...fields, ...finishQuestion(fields, "q1", 30) };
+    expect(fields["question:q1:seconds"]).toBe("125");
+  });
+
+  it("counts asked, skipped and left", () => {
+    const fields = { "question:a": "asked", "question:b": "skipped", "question:x": "asked" };
+    expect(questionTally(fields, ["a", "b", "c"])).toEqual({ asked: 1, skipped: 1, left: 1 });
+    expect(questionState({ "question:z": "nonsense" }, "z", null)).toBe("open");
   });
 });

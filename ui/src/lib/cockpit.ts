@@ -34,3 +34,36 @@ export function noteLines(notes: string): { stamp: string | null; text: string }
       return m ? { stamp: m[1], text: m[2] } : { stamp: null, text: l };
     });
 }
+
+export type QuestionState = "open" | "asking" | "asked" | "skipped";
+
+/** Draft field names of a question: its state, seconds spent and notes. */
+export const questionField = (id: string, part?: "seconds" | "notes") => (part ? `question:${id}:${part}` : `question:${id}`);
+
+/** A question's state in the draft; `asking` is the one whose timer runs (not stored). */
+export function questionState(fields: Record<string, string>, id: string, asking: string | null): QuestionState {
+  if (asking === id) return "asking";
+  const v = fields[questionField(id)];
+  return v === "asked" || v === "skipped" ? v : "open";
+}
+
+/** The fields to write when a question is done: asked, with the time spent on it added. */
+export function finishQuestion(fields: Record<string, string>, id: string, seconds: number): Record<string, string> {
+  const before = Number(fields[questionField(id, "seconds")] ?? "0") || 0;
+  return {
+    [questionField(id)]: "asked",
+    [questionField(id, "seconds")]: String(before + Math.max(0, Math.round(seconds))),
+  };
+}
+
+/** How many of the questions were asked, skipped, and are left. */
+export function questionTally(fields: Record<string, string>, ids: string[]): { asked: number; skipped: number; left: number } {
+  let asked = 0;
+  let skipped = 0;
+  for (const id of ids) {
+    const v = fields[questionField(id)];
+    if (v === "asked") asked++;
+    else if (v === "skipped") skipped++;
+  }
+  return { asked, skipped, left: ids.length - asked - skipped };
+}

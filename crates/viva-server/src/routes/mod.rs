@@ -17,6 +17,7 @@ mod ops;
 mod paging;
 mod platform;
 pub mod public;
+mod questions;
 mod rooms;
 pub(crate) mod webhooks;
 
@@ -66,6 +67,19 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/interviews/{id}/feedback/drafts/{kind}",
             get(drafts::get).put(drafts::put),
+        )
+        // questions: the bank (staff) and an interview's (its interviewer)
+        .route(
+            "/api/question-bank/",
+            get(questions::list).post(questions::create),
+        )
+        .route(
+            "/api/question-bank/{id}/",
+            axum::routing::delete(questions::delete),
+        )
+        .route(
+            "/api/interviews/{id}/questions/",
+            get(questions::for_interview),
         )
         // LiveKit token API
         .route("/api/livekit/token", post(livekit_api::token))

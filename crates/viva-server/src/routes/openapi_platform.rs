@@ -5,9 +5,25 @@ use viva_api::platform::{
     CreateRoom, DialInInfo, PlatformRoom, RoomParticipant, RoomTemplate, RoomTokenResponse,
     TemplateInput, TokenRecord, TokenRequest, UpdateRoom,
 };
+use viva_api::questions::{BankQuestion, CreateBankQuestion, InterviewQuestion};
 use viva_api::rooms::{ControlRequest, ControlResponse};
 
 use super::openapi::{array_of, schema, Io, RouteDoc, SchemaOf};
+
+/// The question bank's and an interview's questions (tag "questions").
+const fn q(
+    method: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    request: Option<SchemaOf>,
+    status: u16,
+    response: Option<SchemaOf>,
+) -> RouteDoc {
+    RouteDoc {
+        tag: "questions",
+        ..p(method, path, summary, request, status, response)
+    }
+}
 
 const fn p(
     method: &'static str,
@@ -32,6 +48,38 @@ const fn p(
 }
 
 pub const ROUTES: &[RouteDoc] = &[
+    q(
+        "get",
+        "/api/question-bank/",
+        "The question bank (staff); ?interview_type= filters",
+        None,
+        200,
+        Some(array_of::<BankQuestion>),
+    ),
+    q(
+        "post",
+        "/api/question-bank/",
+        "Add a question for an interview type (staff)",
+        Some(schema::<CreateBankQuestion>),
+        201,
+        Some(schema::<BankQuestion>),
+    ),
+    q(
+        "delete",
+        "/api/question-bank/{id}/",
+        "Remove a question (staff)",
+        None,
+        204,
+        None,
+    ),
+    q(
+        "get",
+        "/api/interviews/{id}/questions/",
+        "The interview's questions: the job's, then the bank's for its type (the interviewer, staff)",
+        None,
+        200,
+        Some(array_of::<InterviewQuestion>),
+    ),
     p(
         "get",
         "/api/v1/rooms/",

@@ -240,18 +240,27 @@ impl TestApp {
         status: InterviewStatus,
     ) -> Interview {
         self.store
-            .create_interview(NewInterview {
-                sender_id: candidate.user.id,
-                receiver_id: interviewer.user.id,
-                topic: "Backend Engineer Interview".into(),
-                status,
-                scheduled_time_ms: chrono::Utc::now().timestamp_millis() + 600_000,
-                duration_minutes: 60,
-                interview_type: InterviewType::Technical,
-                application_id: None,
-            })
+            .create_interview(new_interview(candidate, interviewer, status))
             .await
             .unwrap()
+    }
+}
+
+/// A technical interview of an hour, ten minutes from now, between these two.
+pub fn new_interview(
+    candidate: &Actor,
+    interviewer: &Actor,
+    status: InterviewStatus,
+) -> NewInterview {
+    NewInterview {
+        sender_id: candidate.user.id,
+        receiver_id: interviewer.user.id,
+        topic: "Backend Engineer Interview".into(),
+        status,
+        scheduled_time_ms: chrono::Utc::now().timestamp_millis() + 600_000,
+        duration_minutes: 60,
+        interview_type: InterviewType::Technical,
+        application_id: None,
     }
 }
 

@@ -16,6 +16,7 @@ mod otp;
 mod platform;
 mod platform_matrix;
 mod public;
+mod questions;
 mod rooms;
 mod sessions;
 mod store;
