@@ -4,6 +4,7 @@
 //! the private D-Bus session `make test` provides).
 
 mod audio;
+mod calendar;
 mod candidate;
 mod cockpit;
 mod feedback;

@@ -30,6 +30,36 @@ pub async fn dial_in(
     Ok(api.dial_in(&access, interview_id, region, enable).await?)
 }
 
+/// Saves the interview's calendar event (`.ics`) into `dir` (the downloads folder; the home
+/// folder when there is none) and returns the file's path, for the person to open.
+pub async fn save_calendar(
+    session: &Session,
+    interview_id: &str,
+    dir: Option<std::path::PathBuf>,
+) -> Result<String, CoreError> {
+    let (api, access) = session.access().await?;
+    let ics = api.interview_calendar(&access, interview_id).await?;
+    let dir = dir
+        .or_else(|| std::env::var_os("HOME").map(std::path::PathBuf::from))
+        .unwrap_or_else(std::env::temp_dir);
+    let safe: String = interview_id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    let path = dir.join(format!("interview-{safe}.ics"));
+    let written = async {
+        tokio::fs::create_dir_all(&dir).await?;
+        tokio::fs::write(&path, ics).await
+    };
+    written.await.map_err(|e| {
+        CoreError::new(
+            ErrorCode::InvalidInput,
+            format!("Could not save the calendar file in {}: {e}", dir.display()),
+        )
+    })?;
+    Ok(path.display().to_string())
+}
+
 pub async fn interview_questions(
     session: &Session,
     interview_id: &str,

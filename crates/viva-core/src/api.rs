@@ -261,6 +261,24 @@ impl ApiClient {
         }
     }
 
+    /// The interview as an iCalendar event (`.ics` text).
+    pub async fn interview_calendar(
+        &self,
+        access: &str,
+        interview_id: &str,
+    ) -> Result<String, ApiError> {
+        let path = format!("/api/interviews/{}/calendar.ics", encode(interview_id));
+        let (status, _, bytes) = self
+            .exchange(reqwest::Method::GET, &path, Some(access), None::<&()>)
+            .await?;
+        if (200..300).contains(&status) {
+            return String::from_utf8(bytes).map_err(|e| ApiError::Protocol(e.to_string()));
+        }
+        Err(Self::decode::<serde_json::Value>(status, &bytes)
+            .err()
+            .unwrap_or_else(|| ApiError::Protocol(format!("HTTP {status}"))))
+    }
+
     /// The interview's questions (the interviewer): the job's, then the bank's.
     pub async fn interview_questions(
         &self,

@@ -125,6 +125,23 @@ pub async fn room_dial_in(
     actions::dial_in(&state.session, &interview_id, &region, enable).await
 }
 
+/// Saves the interview's `.ics` in the downloads folder; the file's path.
+#[tauri::command]
+#[specta::specta]
+pub async fn interview_calendar_save(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    interview_id: String,
+) -> CmdResult<String> {
+    use tauri::Manager;
+    actions::save_calendar(
+        &state.session,
+        &interview_id,
+        app.path().download_dir().ok(),
+    )
+    .await
+}
+
 /// The interview's questions, for the interviewer's panel.
 #[tauri::command]
 #[specta::specta]

@@ -34,6 +34,8 @@ export const commands = {
 	roomDialIn: (interviewId: string, region: string, enable: boolean) => typedError<DialInInfo, CoreError>(__TAURI_INVOKE("room_dial_in", { interviewId, region, enable })),
 	/**  The interview's questions, for the interviewer's panel. */
 	interviewQuestions: (interviewId: string) => typedError<InterviewQuestion[], CoreError>(__TAURI_INVOKE("interview_questions", { interviewId })),
+	/**  Saves the interview's `.ics` in the downloads folder; the file's path. */
+	interviewCalendarSave: (interviewId: string) => typedError<string, CoreError>(__TAURI_INVOKE("interview_calendar_save", { interviewId })),
 	/**  The job, company and instructions of a public room, before joining it. */
 	candidateRoomPreview: (serverUrl: string, roomCode: string) => typedError<PublicRoomInfo, CoreError>(__TAURI_INVOKE("candidate_room_preview", { serverUrl, roomCode })),
 	/**  Joins a public room; updates arrive as `RoomUpdateEvent`s, as for `room_join`. */

@@ -2,6 +2,7 @@
 
 mod admission;
 mod auth;
+mod calendar;
 mod catalog;
 mod controls;
 mod drafts;
@@ -52,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/interviews/{id}/decline/", post(interviews::decline))
         .route("/api/interviews/{id}/cancel/", post(interviews::cancel))
         .route("/api/interviews/{id}/complete/", post(interviews::complete))
+        .route("/api/interviews/{id}/calendar.ics", get(calendar::ics))
         .route("/api/interviews/{id}/join/", post(rooms::join))
         .route("/api/interviews/{id}/room/ensure/", post(rooms::ensure))
         .route("/api/interviews/{id}/room/info/", get(rooms::info))

@@ -152,6 +152,13 @@ pub const ROUTES: &[RouteDoc] = &[
         true,
     ),
     r(
+        "get",
+        "/api/interviews/{id}/calendar.ics",
+        "interviews",
+        "The interview as an iCalendar event (text/calendar), with a reminder 10 minutes before",
+        true,
+    ),
+    r(
         "post",
         "/api/interviews/{id}/join/",
         "rooms",

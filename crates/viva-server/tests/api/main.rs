@@ -3,6 +3,7 @@
 
 mod auth;
 mod bruteforce;
+mod calendar;
 mod catalog;
 mod dial_in_matrix;
 mod drafts;
