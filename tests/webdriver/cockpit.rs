@@ -186,3 +186,70 @@ async fn a_rating_and_a_note_written_in_the_call_are_the_scorecard_after_it() {
     );
     app.close().await;
 }
+
+/// SIGKILLs this stage's app (no chance to flush anything).
+fn kill_app(stage: &Stage) {
+    let pids = crate::feedback::app_pids(stage.app_home.path());
+    assert!(!pids.is_empty(), "found the app process");
+    for pid in pids {
+        let killed = std::process::Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success(), "SIGKILL {pid}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn panel_edits_made_offline_in_the_call_survive_sigkill_and_sync_after() {
+    let _turn = KEYRING.lock().await;
+    let mut stage = Stage::new().await;
+    let url = stage.server.url();
+    let app = stage.open_app().await;
+    sign_in(&app, &url, "interviewer", "viva-interviewer").await;
+    let interview = interview_row(&app, "Backend Engineer Interview").await;
+    open_prejoin(&app, &interview).await;
+    app.click(&app.wait("[data-testid=prejoin-join]", T).await)
+        .await;
+    app.wait("[data-testid=cockpit-sync]", T).await;
+
+    // viva-server goes away mid-call (the media keeps flowing through LiveKit).
+    stage.server.stop();
+    app.click(&app.wait("[data-testid=cockpit-rating-coding-4]", T).await)
+        .await;
+    let input = app.wait("[data-testid=cockpit-note-input]", T).await;
+    app.type_into(&input, &format!("Offline note (okapi-2291){ENTER}"))
+        .await;
+    app.wait("[data-testid=cockpit-sync][data-state=local_only]", T)
+        .await;
+    app.wait_js(
+        "the note in the panel",
+        "return [...document.querySelectorAll('[data-testid=cockpit-note]')].some(n => n.textContent.includes('okapi-2291')) || null;",
+        T,
+    )
+    .await;
+    // Let the debounced save of the rating reach the disk.
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    kill_app(&stage);
+    app.close().await;
+
+    // The server returns; the restarted app sends the panel's edits by itself.
+    tokio::task::block_in_place(|| stage.server.restart());
+    let app = stage.open_app().await;
+    let server = viva_testkit::api::Api::login(&url, "interviewer", "viva-interviewer").await;
+    let started = std::time::Instant::now();
+    loop {
+        let (_, d) = server
+            .get(&format!("/api/interviews/{interview}/feedback/drafts/interviewer"))
+            .await;
+        let notes = d["content"]["notes"].as_str().unwrap_or_default().to_owned();
+        if notes.contains("okapi-2291") {
+            assert_eq!(d["content"]["rating:Coding"], "4", "{d}");
+            assert!(notes.starts_with('['), "the note keeps its time stamp: {notes}");
+            break;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "never synced: {d}");
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    app.close().await;
+}

@@ -11,7 +11,7 @@ use crate::{sign_in, Stage, KEYRING, T};
 
 /// Pids of the app binary started with this stage's HOME (tauri-driver starts it, so we
 /// have no handle; the private HOME tells our instance from any other).
-fn app_pids(home: &Path) -> Vec<i32> {
+pub fn app_pids(home: &Path) -> Vec<i32> {
     let bin = crate::app_binary();
     let want = format!("HOME={}", home.display());
     let mut pids = Vec::new();
