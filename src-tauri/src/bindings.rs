@@ -11,6 +11,7 @@ pub fn builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
             app::app_info,
+            app::desktop_notify,
             auth::auth_login,
             auth::auth_logout,
             auth::session_get,

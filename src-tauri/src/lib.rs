@@ -4,6 +4,7 @@ mod bindings;
 mod commands;
 mod error;
 mod frames;
+mod notify;
 mod state;
 
 use std::sync::Arc;
@@ -68,6 +69,7 @@ pub fn run() {
     tauri::Builder::default()
         // First, so a second launch (a link clicked while Viva runs) hands its arguments
         // to this instance and exits before opening a window.
+        .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
             if let Some(window) = app.get_webview_window("main") {
                 let _ = window.unminimize();

@@ -240,15 +240,26 @@ async fn panel_edits_made_offline_in_the_call_survive_sigkill_and_sync_after() {
     let started = std::time::Instant::now();
     loop {
         let (_, d) = server
-            .get(&format!("/api/interviews/{interview}/feedback/drafts/interviewer"))
+            .get(&format!(
+                "/api/interviews/{interview}/feedback/drafts/interviewer"
+            ))
             .await;
-        let notes = d["content"]["notes"].as_str().unwrap_or_default().to_owned();
+        let notes = d["content"]["notes"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         if notes.contains("okapi-2291") {
             assert_eq!(d["content"]["rating:Coding"], "4", "{d}");
-            assert!(notes.starts_with('['), "the note keeps its time stamp: {notes}");
+            assert!(
+                notes.starts_with('['),
+                "the note keeps its time stamp: {notes}"
+            );
             break;
         }
-        assert!(started.elapsed() < std::time::Duration::from_secs(60), "never synced: {d}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "never synced: {d}"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }
     app.close().await;

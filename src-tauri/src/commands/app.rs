@@ -7,6 +7,18 @@ pub struct AppInfo {
     pub core_version: String,
 }
 
+/// A desktop notification (reminders); `unsupported` where the desktop has no
+/// notification service.
+#[tauri::command]
+#[specta::specta]
+pub async fn desktop_notify(
+    app: tauri::AppHandle,
+    title: String,
+    body: String,
+) -> Result<(), viva_core::CoreError> {
+    crate::notify::show(&app, title, body)
+}
+
 #[tauri::command]
 #[specta::specta]
 pub fn app_info() -> AppInfo {

@@ -8,6 +8,11 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 /** Commands */
 export const commands = {
 	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
+	/**
+	 *  A desktop notification (reminders); `unsupported` where the desktop has no
+	 *  notification service.
+	 */
+	desktopNotify: (title: string, body: string) => typedError<null, CoreError>(__TAURI_INVOKE("desktop_notify", { title, body })),
 	authLogin: (serverUrl: string, username: string, password: string) => typedError<SessionInfo, CoreError>(__TAURI_INVOKE("auth_login", { serverUrl, username, password })),
 	authLogout: () => typedError<null, CoreError>(__TAURI_INVOKE("auth_logout")),
 	/**  The current session; on start-up, the one remembered in the keyring. */
