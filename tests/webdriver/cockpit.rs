@@ -123,6 +123,25 @@ async fn a_rating_and_a_note_written_in_the_call_are_the_scorecard_after_it() {
         .await;
     app.wait("[data-testid=cockpit]", T).await;
 
+    // "?" lists the shortcuts, the panel's among them; Ctrl+B hides the panel.
+    let key = |k: &str, ctrl: bool| {
+        format!("window.dispatchEvent(new KeyboardEvent('keydown', {{key: '{k}', ctrlKey: {ctrl}, shiftKey: {}}})); return true;", k == "?")
+    };
+    app.js(&key("?", false), serde_json::json!([])).await;
+    let help = app
+        .text(&app.wait("[data-testid=shortcut-help]", T).await)
+        .await;
+    assert!(
+        help.contains("Ctrl+B or N") && help.contains("Ctrl+D or M"),
+        "{help}"
+    );
+    app.js(&key("?", false), serde_json::json!([])).await;
+    app.js(&key("b", true), serde_json::json!([])).await;
+    app.wait_js("Ctrl+B hid the panel", "return !document.querySelector('[data-testid=cockpit]') && !document.querySelector('[data-testid=shortcut-help]');", T)
+        .await;
+    app.js(&key("b", true), serde_json::json!([])).await;
+    app.wait("[data-testid=cockpit]", T).await;
+
     // After the call, the feedback screen is the same record.
     app.click(&app.wait("[data-testid=leave-button]", T).await)
         .await;
