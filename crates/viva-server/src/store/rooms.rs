@@ -5,7 +5,7 @@ use uuid::Uuid;
 use super::page::{keyset_clause, Page, Paged};
 use super::templates::RoomSettings;
 use super::{opt_uuid_col, uuid_col, Result, Store, StoreError};
-use crate::domain::{now_ms, RoomStatus, RoomType};
+use crate::domain::{now_ms, RoomStatus};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Room {
@@ -66,8 +66,6 @@ const COLUMNS: &str = "id, name, interview_id, room_code, template, status, titl
 
 fn from_row(row: &AnyRow) -> Result<Room> {
     let status: String = row.try_get("status")?;
-    let room_type: String = row.try_get("room_type")?;
-    let flag = |name: &str| -> Result<bool> { Ok(row.try_get::<i64, _>(name)? != 0) };
     let created_at_ms: i64 = row.try_get("created_at")?;
     Ok(Room {
         id: uuid_col(row, "id")?,
@@ -80,18 +78,7 @@ fn from_row(row: &AnyRow) -> Result<Room> {
         title: row.try_get("title")?,
         host_id: opt_uuid_col(row, "host_id")?,
         created_by: opt_uuid_col(row, "created_by")?,
-        settings: RoomSettings {
-            room_type: RoomType::parse(&room_type)
-                .ok_or_else(|| StoreError::Corrupt(format!("room type '{room_type}'")))?,
-            max_participants: row.try_get("max_participants")?,
-            empty_timeout: row.try_get("empty_timeout")?,
-            max_duration: row.try_get("max_duration")?,
-            video_codec: row.try_get("video_codec")?,
-            simulcast: flag("simulcast")?,
-            hosts_only_publish: flag("hosts_only_publish")?,
-            recording_enabled: flag("recording_enabled")?,
-            sip_enabled: flag("sip_enabled")?,
-        },
+        settings: super::templates::settings_from_row(row)?,
         created_at_ms,
         updated_at_ms: row
             .try_get::<Option<i64>, _>("updated_at")?

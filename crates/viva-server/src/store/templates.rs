@@ -127,25 +127,30 @@ const COLUMNS: &str = "name, room_type, description, is_default, max_participant
                        max_duration, video_codec, simulcast, hosts_only_publish, \
                        recording_enabled, sip_enabled, created_at, updated_at";
 
-fn from_row(row: &AnyRow) -> Result<Template> {
+/// The settings columns, which templates and rooms share by name.
+pub(super) fn settings_from_row(row: &AnyRow) -> Result<RoomSettings> {
     let room_type: String = row.try_get("room_type")?;
     let flag = |name: &str| -> Result<bool> { Ok(row.try_get::<i64, _>(name)? != 0) };
+    Ok(RoomSettings {
+        room_type: RoomType::parse(&room_type)
+            .ok_or_else(|| StoreError::Corrupt(format!("room type '{room_type}'")))?,
+        max_participants: row.try_get("max_participants")?,
+        empty_timeout: row.try_get("empty_timeout")?,
+        max_duration: row.try_get("max_duration")?,
+        video_codec: row.try_get("video_codec")?,
+        simulcast: flag("simulcast")?,
+        hosts_only_publish: flag("hosts_only_publish")?,
+        recording_enabled: flag("recording_enabled")?,
+        sip_enabled: flag("sip_enabled")?,
+    })
+}
+
+fn from_row(row: &AnyRow) -> Result<Template> {
     Ok(Template {
         name: row.try_get("name")?,
         description: row.try_get("description")?,
-        is_default: flag("is_default")?,
-        settings: RoomSettings {
-            room_type: RoomType::parse(&room_type)
-                .ok_or_else(|| StoreError::Corrupt(format!("room type '{room_type}'")))?,
-            max_participants: row.try_get("max_participants")?,
-            empty_timeout: row.try_get("empty_timeout")?,
-            max_duration: row.try_get("max_duration")?,
-            video_codec: row.try_get("video_codec")?,
-            simulcast: flag("simulcast")?,
-            hosts_only_publish: flag("hosts_only_publish")?,
-            recording_enabled: flag("recording_enabled")?,
-            sip_enabled: flag("sip_enabled")?,
-        },
+        is_default: row.try_get::<i64, _>("is_default")? != 0,
+        settings: settings_from_row(row)?,
         created_at_ms: row.try_get("created_at")?,
         updated_at_ms: row.try_get("updated_at")?,
     })
