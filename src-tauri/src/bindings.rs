@@ -29,6 +29,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             room::room_info,
             room::room_dial_in,
             room::interview_questions,
+            room::preflight_check,
             room::interview_calendar_save,
             candidate::candidate_room_preview,
             candidate::candidate_join_code,

@@ -259,3 +259,56 @@ async fn the_candidates_app_shows_the_interviewers_camera() {
         .shot_showing("ui-candidate-sees-interviewer-camera", CAMERA, 0.03)
         .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_preflight_gives_a_verdict_and_camera_off_joins_without_a_camera_track() {
+    let _turn = KEYRING.lock().await;
+    let stage = Stage::with_env(&[("VIVA_FAKE_CAMERA", Path::new(CAMERA_ENV))]).await;
+    let app = stage.open_app().await;
+    let (_, mut candidate) = to_prejoin(&stage, &app, &[]).await;
+
+    // Against the real livekit-server on loopback, the verdict is "good", with the number.
+    let verdict = app
+        .wait("[data-testid=preflight][data-verdict=good]", T)
+        .await;
+    let text = app.text(&verdict).await;
+    assert!(text.contains("ms to the media server"), "{text}");
+    stage.shot("ui-prejoin-preflight").await;
+
+    // A camera is there, and the person chooses to join with it off.
+    app.wait_js(
+        "the fake camera in the camera list",
+        "const s = document.querySelector('[data-testid=camera-select]'); return !!s && s.selectedOptions[0]?.textContent === 'Viva test camera';",
+        T,
+    )
+    .await;
+    app.click(&app.wait("[data-testid=camera-off]", T).await)
+        .await;
+    app.click(&app.wait("[data-testid=prejoin-join]", T).await)
+        .await;
+    app.wait("[data-testid=room][data-is-interviewer=true]", T)
+        .await;
+    let me = app
+        .wait_js("our identity", "return document.querySelector('[data-testid=tile][data-local=true]')?.dataset.identity ?? null;", T)
+        .await;
+    let me = me.as_str().unwrap().to_owned();
+    candidate.wait_for("the interviewer in the room", T, |v| {
+        v["event"] == "participant_connected" && v["identity"] == me.as_str()
+    });
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let video: Vec<_> = candidate
+        .seen()
+        .iter()
+        .filter(|v| {
+            v["event"] == "track_subscribed"
+                && v["participant"] == me.as_str()
+                && v["kind"] == "video"
+        })
+        .cloned()
+        .collect();
+    assert!(
+        video.is_empty(),
+        "no camera track from the interviewer: {video:?}"
+    );
+    app.close().await;
+}

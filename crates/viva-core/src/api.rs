@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use viva_api::auth::{LoginRequest, Me, RefreshRequest, TokenPair};
 use viva_api::interviews::Interview;
+use viva_api::livekit::ConnectionInfo;
 use viva_api::platform::DialInInfo;
 use viva_api::public::{PublicEndResponse, PublicJoinRequest, PublicJoinResponse, PublicRoomInfo};
 use viva_api::questions::InterviewQuestion;
@@ -259,6 +260,17 @@ impl ApiClient {
             self.send(reqwest::Method::GET, &path, Some(access), None::<&()>)
                 .await
         }
+    }
+
+    /// Where the media server is (`GET /api/livekit/connection-info`).
+    pub async fn connection_info(&self, access: &str) -> Result<ConnectionInfo, ApiError> {
+        self.send(
+            reqwest::Method::GET,
+            "/api/livekit/connection-info",
+            Some(access),
+            None::<&()>,
+        )
+        .await
     }
 
     /// The interview as an iCalendar event (`.ics` text).

@@ -10,6 +10,7 @@ pub mod camera;
 pub mod drafts;
 pub mod entry;
 pub mod error;
+pub mod preflight;
 pub mod room;
 pub mod secrets;
 pub mod server_url;

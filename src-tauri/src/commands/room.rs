@@ -142,6 +142,15 @@ pub async fn interview_calendar_save(
     .await
 }
 
+/// The network check before joining: a verdict against the media server.
+#[tauri::command]
+#[specta::specta]
+pub async fn preflight_check(
+    state: State<'_, AppState>,
+) -> CmdResult<viva_core::preflight::PreflightReport> {
+    viva_core::preflight::check(&state.session).await
+}
+
 /// The interview's questions, for the interviewer's panel.
 #[tauri::command]
 #[specta::specta]

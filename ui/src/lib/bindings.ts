@@ -39,6 +39,8 @@ export const commands = {
 	roomDialIn: (interviewId: string, region: string, enable: boolean) => typedError<DialInInfo, CoreError>(__TAURI_INVOKE("room_dial_in", { interviewId, region, enable })),
 	/**  The interview's questions, for the interviewer's panel. */
 	interviewQuestions: (interviewId: string) => typedError<InterviewQuestion[], CoreError>(__TAURI_INVOKE("interview_questions", { interviewId })),
+	/**  The network check before joining: a verdict against the media server. */
+	preflightCheck: () => typedError<PreflightReport_Serialize, CoreError>(__TAURI_INVOKE("preflight_check")),
 	/**  Saves the interview's `.ics` in the downloads folder; the file's path. */
 	interviewCalendarSave: (interviewId: string) => typedError<string, CoreError>(__TAURI_INVOKE("interview_calendar_save", { interviewId })),
 	/**  The job, company and instructions of a public room, before joining it. */
@@ -437,6 +439,26 @@ export type ParticipantState_Serialize = {
 	kind: string,
 	/**  A phone caller's number, masked (`+•••••••4567`). */
 	phone: string | null,
+};
+
+export type PreflightReport = PreflightReport_Serialize | PreflightReport_Deserialize;
+
+export type PreflightReport_Deserialize = {
+	/**  good | fair | poor | unreachable */
+	verdict: string,
+	/**  The median round trip to the media server, when it answered. */
+	round_trip_ms?: number | null,
+	/**  What the person can do about it, in a sentence. */
+	advice: string,
+};
+
+export type PreflightReport_Serialize = {
+	/**  good | fair | poor | unreachable */
+	verdict: string,
+	/**  The median round trip to the media server, when it answered. */
+	round_trip_ms: number | null,
+	/**  What the person can do about it, in a sentence. */
+	advice: string,
 };
 
 /**  `GET /api/public/interview/room/{roomCode}` (public). */
