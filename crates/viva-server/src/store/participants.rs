@@ -5,6 +5,8 @@
 //! a write keeps the earliest start and the latest end it has seen, so any order of the
 //! same events leaves the same rows.
 
+use std::collections::HashMap;
+
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -60,6 +62,9 @@ pub struct TrackSeen<'a> {
     pub published_at_ms: Option<i64>,
     pub unpublished_at_ms: Option<i64>,
 }
+
+/// A publish interval: published at, unpublished at (None: still published).
+type Span = (i64, Option<i64>);
 
 /// `col = the earlier of the stored and the new value` (NULL counts as unknown): the same
 /// SQL on SQLite and PostgreSQL, whose MIN/LEAST differ on NULLs.
@@ -153,32 +158,33 @@ impl Store {
         .bind(room_name)
         .fetch_all(&self.pool)
         .await?;
+        // Each participant's publish spans by kind, grouped once (not per participant).
+        let mut spans: HashMap<(String, String), Vec<Span>> = HashMap::new();
+        for t in &tracks {
+            let Some(start) = t.try_get::<Option<i64>, _>("published_at")? else {
+                continue;
+            };
+            spans
+                .entry((t.try_get("participant_sid")?, t.try_get("kind")?))
+                .or_default()
+                .push((start, t.try_get("unpublished_at")?));
+        }
         let now = now_ms();
         rows.iter()
             .map(|row| {
                 let mut p = participant(row)?;
                 let end = p.left_at_ms.unwrap_or(now);
-                let spans = |kind: &str| -> Result<Vec<(i64, i64)>> {
-                    let mut out = Vec::new();
-                    for t in &tracks {
-                        let sid: String = t.try_get("participant_sid")?;
-                        let k: String = t.try_get("kind")?;
-                        if sid != p.sid || k != kind {
-                            continue;
-                        }
-                        let Some(start) = t.try_get::<Option<i64>, _>("published_at")? else {
-                            continue;
-                        };
-                        let stop = t
-                            .try_get::<Option<i64>, _>("unpublished_at")?
-                            .unwrap_or(end)
-                            .min(end);
-                        out.push((start, stop));
-                    }
-                    Ok(out)
+                let time = |kind: &str| {
+                    let list = spans.get(&(p.sid.clone(), kind.to_owned()));
+                    covered(
+                        list.into_iter()
+                            .flatten()
+                            .map(|(start, stop)| (*start, stop.unwrap_or(end).min(end)))
+                            .collect(),
+                    )
                 };
-                p.audio_ms = covered(spans("audio")?);
-                p.video_ms = covered(spans("video")?);
+                p.audio_ms = time("audio");
+                p.video_ms = time("video");
                 Ok(p)
             })
             .collect()

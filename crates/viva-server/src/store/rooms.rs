@@ -97,7 +97,7 @@ pub(super) async fn insert_room(
     now: i64,
 ) -> Result<bool> {
     let s = &new.settings;
-    let n = sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO rooms (id, name, interview_id, room_code, template, status, title, host_id, \
          created_by, room_type, max_participants, empty_timeout, max_duration, video_codec, \
          simulcast, hosts_only_publish, recording_enabled, sip_enabled, created_at, updated_at) \
@@ -112,20 +112,12 @@ pub(super) async fn insert_room(
     .bind(RoomStatus::Created.as_str())
     .bind(&new.title)
     .bind(new.host_id.map(|i| i.to_string()))
-    .bind(new.created_by.map(|i| i.to_string()))
-    .bind(s.room_type.as_str())
-    .bind(s.max_participants)
-    .bind(s.empty_timeout)
-    .bind(s.max_duration)
-    .bind(&s.video_codec)
-    .bind(i64::from(s.simulcast))
-    .bind(i64::from(s.hosts_only_publish))
-    .bind(i64::from(s.recording_enabled))
-    .bind(i64::from(s.sip_enabled))
-    .bind(now)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
+    .bind(new.created_by.map(|i| i.to_string()));
+    let n = super::templates::bind_settings(q, s)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
     Ok(n == 1)
 }
 

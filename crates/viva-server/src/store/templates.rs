@@ -123,9 +123,26 @@ pub fn default_templates() -> Vec<Template> {
     ]
 }
 
-const COLUMNS: &str = "name, room_type, description, is_default, max_participants, empty_timeout, \
+/// The settings come in `bind_settings`' order, as in the rooms table.
+const COLUMNS: &str = "name, description, is_default, room_type, max_participants, empty_timeout, \
                        max_duration, video_codec, simulcast, hosts_only_publish, \
                        recording_enabled, sip_enabled, created_at, updated_at";
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds the settings columns (room_type .. sip_enabled), which templates and rooms share,
+/// in their column order: the one place that writes them.
+pub(super) fn bind_settings<'q>(q: AnyQuery<'q>, s: &'q RoomSettings) -> AnyQuery<'q> {
+    q.bind(s.room_type.as_str())
+        .bind(s.max_participants)
+        .bind(s.empty_timeout)
+        .bind(s.max_duration)
+        .bind(&s.video_codec)
+        .bind(i64::from(s.simulcast))
+        .bind(i64::from(s.hosts_only_publish))
+        .bind(i64::from(s.recording_enabled))
+        .bind(i64::from(s.sip_enabled))
+}
 
 /// The settings columns, which templates and rooms share by name.
 pub(super) fn settings_from_row(row: &AnyRow) -> Result<RoomSettings> {
@@ -189,19 +206,11 @@ async fn insert_template(
             ""
         }
     );
-    let n = sqlx::query(&sql)
+    let q = sqlx::query(&sql)
         .bind(&t.name)
-        .bind(s.room_type.as_str())
         .bind(&t.description)
-        .bind(i64::from(t.is_default))
-        .bind(s.max_participants)
-        .bind(s.empty_timeout)
-        .bind(s.max_duration)
-        .bind(&s.video_codec)
-        .bind(i64::from(s.simulcast))
-        .bind(i64::from(s.hosts_only_publish))
-        .bind(i64::from(s.recording_enabled))
-        .bind(i64::from(s.sip_enabled))
+        .bind(i64::from(t.is_default));
+    let n = bind_settings(q, s)
         .bind(now)
         .execute(&mut *conn)
         .await?
