@@ -60,8 +60,10 @@ fn stage_line(a: &serde_json::Value, b: &serde_json::Value) -> String {
         .map(|k| format!("{k} {:.2}", d(k) / n))
         .collect();
     format!(
-        "received {:.0}, per frame (ms): {}",
+        "received {:.0}, replaced before drawing {:.0}, stale {:.0}, per frame (ms): {}",
         d("received"),
+        d("replaced"),
+        d("stale"),
         parts.join(", ")
     )
 }

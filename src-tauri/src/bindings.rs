@@ -28,6 +28,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             room::room_end,
             room::room_info,
             room::room_dial_in,
+            room::room_recording,
+            room::room_recording_consent,
             room::interview_questions,
             room::preflight_check,
             room::interview_calendar_save,

@@ -19,7 +19,7 @@ use serde::Serialize;
 use tauri::http::{Request, Response, StatusCode};
 use tauri::{AppHandle, Manager, Runtime, UriSchemeContext, UriSchemeResponder};
 use tauri_specta::Event;
-use viva_core::{Delivery, FrameMailbox, RoomSink, RoomUpdate, Take, VideoFrame};
+use viva_core::{scale, Delivery, FrameMailbox, RoomSink, RoomUpdate, Take, VideoFrame};
 
 use crate::state::AppState;
 
@@ -67,8 +67,14 @@ impl Frames {
     /// Hands a frame of `track` to the UI: to a waiting request at once, or kept as the newest.
     pub fn put(&self, track: &str, frame: Arc<VideoFrame>, decoded: u64) {
         if let Some((responder, d)) = self.mailbox.put(track, Delivery { frame, decoded }) {
-            responder.respond(frame_response(track, &d));
+            responder.respond(self.response(track, &d));
         }
+    }
+
+    /// The answer carrying `d`, fitted to the track's tile (see `viva_core::scale`).
+    fn response(&self, track: &str, d: &Delivery) -> Response<Vec<u8>> {
+        let tile = self.sizes().get(track).copied();
+        frame_response(track, d, tile)
     }
 
     /// A frame sender for producers outside a room (the pre-join preview): no decoder,
@@ -81,7 +87,7 @@ impl Frames {
     /// Answers a request for `track`'s next frame now, or parks it for up to `WAIT`.
     async fn take(&self, track: &str, responder: UriSchemeResponder) {
         match self.mailbox.take(track, responder) {
-            Take::Now(responder, d) => responder.respond(frame_response(track, &d)),
+            Take::Now(responder, d) => responder.respond(self.response(track, &d)),
             Take::Parked { id, replaced } => {
                 if let Some(old) = replaced {
                     old.respond(no_frame());
@@ -112,7 +118,7 @@ fn no_frame() -> Response<Vec<u8>> {
         .expect("static response")
 }
 
-fn frame_response(track: &str, d: &Delivery) -> Response<Vec<u8>> {
+fn frame_response(track: &str, d: &Delivery, tile: Option<(u32, u32)>) -> Response<Vec<u8>> {
     let sent = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default()
@@ -121,22 +127,35 @@ fn frame_response(track: &str, d: &Delivery) -> Response<Vec<u8>> {
     Response::builder()
         .header("Content-Type", "application/octet-stream")
         .header("Access-Control-Allow-Origin", "*")
-        .body(encode_frame(track, &d.frame, d.decoded, sent))
+        .body(encode_frame(track, &d.frame, d.decoded, sent, tile))
         .expect("static response")
 }
 
-/// Encodes a frame for the UI (one copy of the planes, into the answer's body).
-pub fn encode_frame(track: &str, frame: &VideoFrame, decoded: u64, sent_ms: f64) -> Vec<u8> {
+/// Encodes a frame for the UI: one pass over the planes into the answer's body, reduced to
+/// the tile's size when the frame is at least twice as large (`viva_core::scale`).
+pub fn encode_frame(
+    track: &str,
+    frame: &VideoFrame,
+    decoded: u64,
+    sent_ms: f64,
+    tile: Option<(u32, u32)>,
+) -> Vec<u8> {
     let id = track.as_bytes();
     let id_len = id.len().min(255);
-    let mut out = Vec::with_capacity(1 + id_len + 16 + frame.data.len());
+    let k = tile.map_or(1, |(w, h)| {
+        scale::reduction(frame.width, frame.height, w, h)
+    });
+    let planes = frame.data.len() / (k * k) as usize + 64;
+    let mut out = Vec::with_capacity(1 + id_len + 16 + planes);
     out.push(id_len as u8);
     out.extend_from_slice(&id[..id_len]);
-    out.extend_from_slice(&(frame.width as u16).to_le_bytes());
-    out.extend_from_slice(&(frame.height as u16).to_le_bytes());
+    let size_at = out.len();
+    out.extend_from_slice(&[0; 4]);
     out.extend_from_slice(&(decoded.min(u32::MAX as u64) as u32).to_le_bytes());
     out.extend_from_slice(&sent_ms.to_le_bytes());
-    out.extend_from_slice(&frame.data);
+    let (w, h) = scale::fit_i420(&frame.data, frame.width, frame.height, k, &mut out);
+    out[size_at..size_at + 2].copy_from_slice(&(w as u16).to_le_bytes());
+    out[size_at + 2..size_at + 4].copy_from_slice(&(h as u16).to_le_bytes());
     out
 }
 
@@ -264,7 +283,7 @@ mod tests {
     #[test]
     fn frames_carry_track_size_count_time_and_planes() {
         let frame = VideoFrame::solid(4, 2, VideoFormat::I420, [255, 0, 0]);
-        let bytes = encode_frame("TR_abc", &frame, 42, 1.5);
+        let bytes = encode_frame("TR_abc", &frame, 42, 1.5, None);
         assert_eq!(bytes[0], 6);
         assert_eq!(&bytes[1..7], b"TR_abc");
         assert_eq!(u16::from_le_bytes([bytes[7], bytes[8]]), 4);
@@ -272,6 +291,25 @@ mod tests {
         assert_eq!(u32::from_le_bytes(bytes[11..15].try_into().unwrap()), 42);
         assert_eq!(f64::from_le_bytes(bytes[15..23].try_into().unwrap()), 1.5);
         assert_eq!(&bytes[23..], &frame.data[..]);
+    }
+
+    #[test]
+    fn a_frame_twice_the_tile_crosses_at_the_tile_size() {
+        let frame = VideoFrame::solid(8, 4, VideoFormat::I420, [255, 0, 0]);
+        let whole = encode_frame("t", &frame, 1, 0.0, Some((8, 4)));
+        let fitted = encode_frame("t", &frame, 1, 0.0, Some((4, 2)));
+        let size = |b: &[u8]| {
+            (
+                u16::from_le_bytes([b[2], b[3]]),
+                u16::from_le_bytes([b[4], b[5]]),
+            )
+        };
+        assert_eq!(size(&whole), (8, 4));
+        assert_eq!(size(&fitted), (4, 2));
+        assert_eq!(fitted.len() - 18, 4 * 2 + 2 * 2, "a quarter of the planes");
+        // The same colour: every sample of each plane is unchanged by averaging a flat plane.
+        assert_eq!(fitted[18], whole[18]);
+        assert_eq!(fitted[fitted.len() - 1], whole[whole.len() - 1]);
     }
 
     #[test]

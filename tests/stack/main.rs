@@ -6,6 +6,7 @@ mod dial_in;
 mod multinode;
 mod platform;
 mod public_rooms;
+mod recording;
 mod revocation;
 
 pub use viva_testkit::api::Api;

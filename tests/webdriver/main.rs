@@ -10,6 +10,7 @@ mod cockpit;
 mod feedback;
 mod interviewer;
 mod phone;
+mod recording;
 mod rooms;
 mod session;
 mod video;
@@ -33,6 +34,8 @@ pub struct Stage {
     pub livekit: LiveKitServer,
     /// Only with `with_sip`: LiveKit's SIP API needs Redis.
     pub redis: Option<viva_testkit::Redis>,
+    /// Only with `with_recording`: the recordings' storage and the server's spool.
+    pub s3: Option<(viva_testkit::S3Server, tempfile::TempDir)>,
 }
 
 impl Stage {
@@ -44,15 +47,20 @@ impl Stage {
 
     /// A stage whose app also gets `env` (e.g. `PULSE_SERVER` for audio devices).
     pub async fn with_env(env: &[(&str, &std::path::Path)]) -> Stage {
-        Self::build(env, false).await
+        Self::build(env, false, false).await
     }
 
     /// A stage with phone dial-in: livekit-server on Redis, viva-server with SIP numbers.
     pub async fn with_sip() -> Stage {
-        Self::build(&[], true).await
+        Self::build(&[], true, false).await
     }
 
-    async fn build(env: &[(&str, &std::path::Path)], sip: bool) -> Stage {
+    /// A stage that records: a real S3-compatible server and the bundled recorder.
+    pub async fn with_recording() -> Stage {
+        Self::build(&[], false, true).await
+    }
+
+    async fn build(env: &[(&str, &std::path::Path)], sip: bool, recording: bool) -> Stage {
         use viva_core::SecretStore;
         viva_core::OsKeyring::new(viva_app::KEYRING_SERVICE)
             .delete(viva_core::session::SESSION_ENTRY)
@@ -76,7 +84,21 @@ impl Stage {
         } else {
             Vec::new()
         };
-        let server = VivaServer::start_with_env(Some(&livekit), None, &sip_env);
+        let mut server_env = sip_env;
+        let s3 = match recording {
+            false => None,
+            true => {
+                let s3 = tokio::task::spawn_blocking(|| viva_testkit::S3Server::start("viva-rec"))
+                    .await
+                    .unwrap();
+                let spool = tempfile::tempdir().unwrap();
+                server_env.extend(s3.server_env());
+                server_env.push(("VIVA_RECORDING_SPOOL", spool.path().display().to_string()));
+                server_env.push(("VIVA_RECORDING_SIZE", "320x180@15".into()));
+                Some((s3, spool))
+            }
+        };
+        let server = VivaServer::start_with_env(Some(&livekit), None, &server_env);
         let xvfb = Xvfb::start();
         let app_home = tempfile::tempdir().unwrap();
         let home = app_home.path().to_path_buf();
@@ -96,6 +118,7 @@ impl Stage {
             server,
             livekit,
             redis,
+            s3,
         }
     }
 

@@ -15,6 +15,7 @@ pub mod phone;
 pub mod platform;
 pub mod public;
 pub mod questions;
+pub mod recording;
 pub mod rooms;
 
 pub use error::ErrorBody;

@@ -262,6 +262,44 @@ impl ApiClient {
         }
     }
 
+    /// A participant's answer to the recording question, proven by their join token.
+    pub async fn recording_consent(
+        &self,
+        join_token: &str,
+        room_id: &str,
+        recording_id: &str,
+        consent: bool,
+    ) -> Result<viva_api::recording::RoomRecording, ApiError> {
+        let path = format!("/api/v1/rooms/{}/recording/consent/", encode(room_id));
+        let body = viva_api::recording::ConsentInput {
+            recording_id: Some(recording_id.to_owned()),
+            consent: Some(consent),
+        };
+        self.send(reqwest::Method::POST, &path, Some(join_token), Some(&body))
+            .await
+    }
+
+    /// The interviewer starts (`start`) or stops (`stop`) recording their interview.
+    pub async fn interview_recording(
+        &self,
+        access: &str,
+        interview_id: &str,
+        start: bool,
+    ) -> Result<viva_api::recording::Recording, ApiError> {
+        let action = if start { "start" } else { "stop" };
+        let path = format!(
+            "/api/interviews/{}/recording/{action}/",
+            encode(interview_id)
+        );
+        self.send(
+            reqwest::Method::POST,
+            &path,
+            Some(access),
+            Some(&serde_json::json!({})),
+        )
+        .await
+    }
+
     /// Where the media server is (`GET /api/livekit/connection-info`).
     pub async fn connection_info(&self, access: &str) -> Result<ConnectionInfo, ApiError> {
         self.send(

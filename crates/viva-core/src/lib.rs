@@ -22,6 +22,7 @@ pub use drafts::{
 };
 pub use entry::{normalize_room_code, parse_join_link, Entry};
 pub use error::{CoreError, ErrorCode};
+pub use room::scale;
 pub use room::{Delivery, EndReason, FrameMailbox, RoomController, RoomSink, RoomUpdate, Take};
 pub use secrets::{MemorySecrets, OsKeyring, SecretStore};
 pub use server_url::{ServerUrl, ServerUrlError};

@@ -44,6 +44,8 @@ pub struct Config {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Phone dial-in (`VIVA_SIP_*`, `VIVA_DIAL_IN_NUMBERS`).
     pub sip: crate::dialin::SipConfig,
+    /// Recording (`VIVA_RECORDER`, `VIVA_S3_*`, `VIVA_RECORDING_*`).
+    pub recording: crate::recording::RecordingConfig,
 }
 
 /// The database URL. Debug shows it without its password (`postgres://viva:***@db/viva`).
@@ -296,8 +298,10 @@ impl Config {
             .collect::<Result<Vec<_>, _>>()?;
 
         let sip = crate::dialin::SipConfig::from_env(&env)?;
+        let recording = crate::recording::RecordingConfig::from_env(&env)?;
         Ok(Self {
             sip,
+            recording,
             bind,
             database_url: DatabaseUrl(database_url),
             livekit: LiveKitConfig {

@@ -93,6 +93,24 @@ impl ApiError {
     }
 }
 
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.status.as_u16(), self.messages.join("; "))
+    }
+}
+
+impl ApiError {
+    /// Object storage did not take or give a recording: 503, detail logged. Spooled files
+    /// stay and are retried.
+    pub fn storage(detail: impl std::fmt::Display) -> Self {
+        tracing::warn!(error = %detail, "recording storage request failed");
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Recording storage is unreachable; recordings are kept and retried",
+        )
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {

@@ -13,6 +13,7 @@ pub mod livekit;
 pub mod metrics;
 pub mod notify;
 pub mod phone;
+pub mod recording;
 pub mod routes;
 pub mod secret;
 pub mod session;
@@ -39,6 +40,7 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> anyhow
     let addr: SocketAddr = listener.local_addr()?;
     tracing::info!(%addr, node = %state.node_id, "viva-server listening");
     let _sweeper = sweeper::spawn(state.clone());
+    let _recordings = recording::spawn_maintenance(state.clone());
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),

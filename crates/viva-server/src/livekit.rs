@@ -246,6 +246,16 @@ impl LiveKit {
         }
     }
 
+    /// Replaces the room's metadata (LiveKit sends it to everyone in the room). A room
+    /// LiveKit does not know (nobody joined yet) is not an error: there is nobody to tell.
+    pub async fn set_room_metadata(&self, room: &str, metadata: &str) -> Result<(), ApiError> {
+        match self.client()?.update_room_metadata(room, metadata).await {
+            Ok(_) => Ok(()),
+            Err(e) if is_not_found(&e) => Ok(()),
+            Err(e) => Err(ApiError::upstream(e)),
+        }
+    }
+
     pub async fn list_rooms(&self) -> Result<Vec<proto::Room>, ApiError> {
         self.client()?
             .list_rooms(Vec::new())
@@ -282,6 +292,43 @@ impl LiveKit {
             self.config.api_secret.expose(),
         );
         WebhookReceiver::new(verifier).receive(body, authorization)
+    }
+
+    /// The recorder's token: it joins hidden (nobody sees it in the room), subscribes to
+    /// everything, and may publish nothing.
+    pub fn recorder_token(&self, room: &str, identity: &str) -> Result<String, ApiError> {
+        if !self.config.configured() {
+            return Err(not_configured());
+        }
+        AccessToken::with_api_key(&self.config.api_key, self.config.api_secret.expose())
+            .with_identity(identity)
+            .with_name("Recorder")
+            .with_ttl(MAX_JOIN_TOKEN_TTL)
+            .with_grants(VideoGrants {
+                room_join: true,
+                room: room.to_owned(),
+                hidden: true,
+                recorder: true,
+                can_publish: Some(false),
+                can_subscribe: Some(true),
+                can_publish_data: Some(false),
+                can_update_own_metadata: Some(false),
+                ..Default::default()
+            })
+            .to_jwt()
+            .map_err(ApiError::internal)
+    }
+
+    /// The identity and name a join token for `room` carries, when LiveKit would take it
+    /// (signed with our key, unexpired; tokens LiveKit refreshed count).
+    pub fn verify_room_token(&self, token: &str, room: &str) -> Option<(String, String)> {
+        let verifier = livekit_api::access_token::TokenVerifier::with_api_key(
+            &self.config.api_key,
+            self.config.api_secret.expose(),
+        );
+        let claims = verifier.verify(token).ok()?;
+        (claims.video.room_join && claims.video.room == room && !claims.sub.is_empty())
+            .then_some((claims.sub, claims.name))
     }
 
     /// Mints a join token for exactly one room with minimal grants: no room creation or

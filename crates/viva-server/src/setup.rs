@@ -1,5 +1,6 @@
 //! `viva-server setup-livekit` (the seed's `setup_livekit`): creates the default room
-//! templates that are missing and checks that LiveKit answers with our key. Idempotent:
+//! templates that are missing, makes the recordings bucket when storage is configured, and
+//! checks that LiveKit answers with our key. Idempotent:
 //! run it on every deploy.
 
 use crate::config::Config;
@@ -25,6 +26,22 @@ pub async fn setup_livekit(store: &Store, config: &Config) -> anyhow::Result<()>
             if s.hosts_only_publish { "hosts" } else { "all" },
             if t.is_default { " (default)" } else { "" }
         );
+    }
+    match &config.recording.s3 {
+        None => println!(
+            "Recording storage is not configured (VIVA_S3_ENDPOINT, ...): recording is unavailable"
+        ),
+        Some(s3) => {
+            let storage = crate::recording::s3::ObjectStore::new(s3)?;
+            storage
+                .ensure_bucket()
+                .await
+                .map_err(|e| anyhow::anyhow!("recording storage at {}: {e}", s3.endpoint))?;
+            println!(
+                "recording storage: bucket {} at {} is ready",
+                s3.bucket, s3.endpoint
+            );
+        }
     }
     if !config.livekit.configured() {
         println!("LiveKit is not configured (VIVA_LIVEKIT_URL, _API_KEY, _API_SECRET): skipped the check");

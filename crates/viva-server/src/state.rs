@@ -18,6 +18,8 @@ pub struct Inner {
     pub store: Store,
     pub tokens: AccessTokens,
     pub livekit: LiveKit,
+    /// Recording with consent: recorders, object storage, retention (`recording`).
+    pub recordings: crate::recording::Recordings,
     /// Phone dial-in: LiveKit SIP dispatch rules (`dialin`).
     pub dial_in: crate::dialin::DialIn,
     pub metrics: Metrics,
@@ -33,6 +35,10 @@ impl AppState {
             tokens: AccessTokens::new(&config.jwt_secret),
             livekit: LiveKit::new(config.livekit.clone()),
             dial_in: crate::dialin::DialIn::new(config.sip.clone(), &config.livekit),
+            recordings: crate::recording::Recordings::new(
+                config.recording.clone(),
+                &config.livekit,
+            ),
             metrics: Metrics::default(),
             notifier: crate::notify::from_config(&config.notifier, &store),
             node_id: uuid::Uuid::new_v4().to_string(),

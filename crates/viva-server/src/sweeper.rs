@@ -57,6 +57,8 @@ pub async fn end_room(state: &AppState, name: &str, reason: &str) -> Result<bool
     if state.livekit.delete_room(name).await.is_ok() {
         state.store.mark_ending_deleted(name).await?;
     }
+    // An ended room's recording stops (its files then go to storage).
+    crate::recording::room_ended(state, name).await;
     // Nobody dials into an ended room; a failed deletion is retried by `maintenance`.
     if let Err(e) = crate::dialin::disable(state, name).await {
         tracing::warn!(room_ref = %room_ref(name), error = ?e, "deleting the room's dial-in rule failed; will retry");

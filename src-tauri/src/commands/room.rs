@@ -3,6 +3,7 @@ use std::sync::Arc;
 use tauri::{AppHandle, State};
 use viva_api::platform::DialInInfo;
 use viva_api::questions::InterviewQuestion;
+use viva_api::recording::RoomRecording;
 use viva_api::rooms::{ControlResponse, RoomInfo};
 use viva_core::actions::{self, MediaKind};
 use viva_core::{CoreError, Entry, ErrorCode, RoomController};
@@ -112,6 +113,27 @@ pub async fn room_eject(
 pub async fn room_end(state: State<'_, AppState>) -> CmdResult<ControlResponse> {
     let room = current(&state).await?;
     room.end().await
+}
+
+/// The interviewer starts (`on`) or stops recording; everyone in the room is asked first.
+#[tauri::command]
+#[specta::specta]
+pub async fn room_recording(state: State<'_, AppState>, on: bool) -> CmdResult<()> {
+    current(&state).await?.set_recording(on).await
+}
+
+/// This participant's answer to the recording's consent question.
+#[tauri::command]
+#[specta::specta]
+pub async fn room_recording_consent(
+    state: State<'_, AppState>,
+    room_id: String,
+    recording_id: String,
+    consent: bool,
+) -> CmdResult<RoomRecording> {
+    let room = current(&state).await?;
+    room.answer_recording(&room_id, &recording_id, consent)
+        .await
 }
 
 #[tauri::command]

@@ -37,6 +37,10 @@ export const commands = {
 	roomEnd: () => typedError<ControlResponse_Serialize, CoreError>(__TAURI_INVOKE("room_end")),
 	roomInfo: (interviewId: string) => typedError<RoomInfo_Serialize, CoreError>(__TAURI_INVOKE("room_info", { interviewId })),
 	roomDialIn: (interviewId: string, region: string, enable: boolean) => typedError<DialInInfo, CoreError>(__TAURI_INVOKE("room_dial_in", { interviewId, region, enable })),
+	/**  The interviewer starts (`on`) or stops recording; everyone in the room is asked first. */
+	roomRecording: (on: boolean) => typedError<null, CoreError>(__TAURI_INVOKE("room_recording", { on })),
+	/**  This participant's answer to the recording's consent question. */
+	roomRecordingConsent: (roomId: string, recordingId: string, consent: boolean) => typedError<RoomRecording, CoreError>(__TAURI_INVOKE("room_recording_consent", { roomId, recordingId, consent })),
 	/**  The interview's questions, for the interviewer's panel. */
 	interviewQuestions: (interviewId: string) => typedError<InterviewQuestion[], CoreError>(__TAURI_INVOKE("interview_questions", { interviewId })),
 	/**  The network check before joining: a verdict against the media server. */
@@ -546,6 +550,19 @@ export type RoomParticipant_Serialize = {
 	video_seconds: number,
 };
 
+/**  What a room's participants see of its recording (LiveKit room metadata). */
+export type RoomRecording = {
+	id: string,
+	/**  The room's id in the rooms API, where answers go (`.../recording/consent/`). */
+	room_id: string,
+	/**  `consent` or `recording` while the indicator shows; see [`state`]. */
+	state: string,
+	/**  Identities who consented, in the order they did. */
+	consented: string[],
+	/**  Identities who declined; they are never recorded. */
+	declined: string[],
+};
+
 /**  What the UI hears about the room. */
 export type RoomUpdate = RoomUpdate_Serialize | RoomUpdate_Deserialize;
 
@@ -562,6 +579,11 @@ phone?: string | null } | { type: "participant_left"; identity: string } |
 /**  A remote video track is ready; frames for it arrive with this `track` id. */
 { type: "video_track"; identity: string; track: string; kind: VideoKind } | { type: "video_track_ended"; identity: string; track: string } | { type: "track_muted"; identity: string; kind: string } | { type: "track_unmuted"; identity: string; kind: string } | { type: "active_speakers"; identities: string[] } | { type: "connection_quality"; identity: string; quality: string } | { type: "reconnecting" } | { type: "reconnected" } | 
 /**
+ *  The room's recording (None: not recorded): the indicator, the consent question, and
+ *  for the interviewer who answered what.
+ */
+{ type: "recording"; recording?: RoomRecording | null } | 
+/**
  *  Our own camera or shared screen is being sent; its preview frames arrive with this
  *  `track` id.
  */
@@ -577,6 +599,11 @@ export type RoomUpdate_Serialize = { type: "joined"; room: string; identity: str
 phone: string | null } | { type: "participant_left"; identity: string } | 
 /**  A remote video track is ready; frames for it arrive with this `track` id. */
 { type: "video_track"; identity: string; track: string; kind: VideoKind } | { type: "video_track_ended"; identity: string; track: string } | { type: "track_muted"; identity: string; kind: string } | { type: "track_unmuted"; identity: string; kind: string } | { type: "active_speakers"; identities: string[] } | { type: "connection_quality"; identity: string; quality: string } | { type: "reconnecting" } | { type: "reconnected" } | 
+/**
+ *  The room's recording (None: not recorded): the indicator, the consent question, and
+ *  for the interviewer who answered what.
+ */
+{ type: "recording"; recording: RoomRecording | null } | 
 /**
  *  Our own camera or shared screen is being sent; its preview frames arrive with this
  *  `track` id.

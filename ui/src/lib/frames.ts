@@ -1,8 +1,10 @@
-// Video frames from the core. Each track has one pump that asks the shell's `viva-frame`
-// URI scheme for the track's next frame; the request for frame n+1 acknowledges frame n
-// (`?ack=1`), so the core hands a track's newest frame over only when the UI has taken the
-// last one (latest-frame-only, see src-tauri/src/frames.rs). The pump asks again as soon as
-// a frame arrives, so the round trip overlaps the wait for the display; frames are drawn in
+// Video frames from the core. Each room track has two pumps (the core lets two frames per
+// track be in flight, viva-core's IN_FLIGHT) that ask the shell's `viva-frame` URI scheme
+// for the track's next frame; a pump's request for its next frame acknowledges its last one
+// (`?ack=1`), so the core hands a track's newest frame over only when the UI has taken one
+// (latest-frame-only, see src-tauri/src/frames.rs). With two pumps the next frame travels
+// while the last one is received, so the round trip does not cap the rate; a frame older
+// than one already received (the pumps' answers can cross) is dropped. Frames are drawn in
 // `requestAnimationFrame`, and a frame not drawn yet is replaced by a newer one (no queue).
 // One request per frame replaces the raw Channel's eval, data fetch and separate
 // acknowledgement (measured in BENCHMARKS.md).
@@ -62,9 +64,9 @@ export function parseFrameHeader(bytes: Uint8Array): FrameHeader | null {
  * frames received, frames replaced by a newer one before the display drew them, and
  * milliseconds summed per stage: `hopMs` from the shell's answer to the bytes in
  * JavaScript, `waitMs` from arrival to the animation frame that draws it, `drawMs`
- * texture upload and draw call.
+ * texture upload and draw call; `stale` frames arrived after a newer one and were dropped.
  */
-export const frameStats = { received: 0, replaced: 0, hopMs: 0, waitMs: 0, drawMs: 0 };
+export const frameStats = { received: 0, replaced: 0, stale: 0, hopMs: 0, waitMs: 0, drawMs: 0 };
 (globalThis as { __vivaFrameStats?: typeof frameStats }).__vivaFrameStats = frameStats;
 
 export type FrameSink = (frame: I420Frame) => void;
@@ -72,8 +74,17 @@ export type FrameSink = (frame: I420Frame) => void;
 const sinks = new Map<string, FrameSink>();
 /** The latest frame of a track whose canvas is not mounted yet (at most one per track). */
 const waiting = new Map<string, I420Frame>();
-/** Tracks the room still knows, each with its running pump. */
+/** Tracks the room still knows, each with its running pumps. */
 const pumps = new Map<string, { stop: () => void }>();
+/** Pumps per room track: the core's frames in flight per track (viva-core IN_FLIGHT). */
+const PUMPS_PER_TRACK = 2;
+/** The newest frame's decoded count per track, to drop a frame that arrives after a newer one. */
+const newest = new Map<string, number>();
+
+/** True when `header` is older than a frame of its track already received (0 = unknown). */
+export function isStale(header: FrameHeader, newestDecoded: number | undefined): boolean {
+  return header.decoded > 0 && newestDecoded !== undefined && header.decoded < newestDecoded;
+}
 
 /** Each track's tile size in device pixels, sent with every request (see setTileSize). */
 const tileSizes = new Map<string, { w: number; h: number }>();
@@ -121,8 +132,8 @@ function deliver(frame: I420Frame): void {
   frameStats.drawMs += performance.now() - t0;
 }
 
-/** Fetches, draws and acknowledges `trackId`'s frames until stopped. */
-function startPump(trackId: string): { stop: () => void } {
+/** Fetches, draws and acknowledges `trackId`'s frames with `count` pumps until stopped. */
+function startPump(trackId: string, count = 1): { stop: () => void } {
   let running = true;
   const abort = new AbortController();
   const run = async (): Promise<void> => {
@@ -150,6 +161,11 @@ function startPump(trackId: string): { stop: () => void } {
       const header = parseFrameHeader(bytes);
       ack = true;
       if (!header || !running) continue;
+      if (isStale(header, newest.get(trackId))) {
+        frameStats.stale += 1;
+        continue;
+      }
+      newest.set(trackId, header.decoded);
       frameStats.received += 1;
       frameStats.hopMs += Math.max(0, performance.timeOrigin + arrived - header.sent);
       if (undrawn.has(trackId)) frameStats.replaced += 1;
@@ -160,7 +176,7 @@ function startPump(trackId: string): { stop: () => void } {
       }
     }
   };
-  void run();
+  for (let i = 0; i < count; i += 1) void run();
   return {
     stop: () => {
       running = false;
@@ -177,7 +193,7 @@ export function attachFrames(): Promise<void> {
 /** The room announced a video track: start fetching its frames, even before its canvas. */
 export function trackStarted(trackId: string): void {
   if (!inTauri() || pumps.has(trackId)) return;
-  pumps.set(trackId, startPump(trackId));
+  pumps.set(trackId, startPump(trackId, PUMPS_PER_TRACK));
 }
 
 export function trackEnded(trackId: string): void {
@@ -186,6 +202,7 @@ export function trackEnded(trackId: string): void {
   waiting.delete(trackId);
   undrawn.delete(trackId);
   tileSizes.delete(trackId);
+  newest.delete(trackId);
 }
 
 export function resetTracks(): void {

@@ -1,6 +1,6 @@
 // What the room screen knows, built only from the core's RoomUpdates. `applyUpdate` mutates
 // a plain object (a $state proxy in the UI) and returns the side effects the screen acts on.
-import type { EndReason, RoomUpdate } from "./bindings";
+import type { EndReason, RoomRecording, RoomUpdate } from "./bindings";
 
 export interface Participant {
   identity: string;
@@ -45,6 +45,8 @@ export interface RoomModel {
   /** The preview track of the screen we share. */
   localScreen: string | null;
   localQuality: string | null;
+  /** The room's recording, as its metadata says (null: none). */
+  recording: RoomRecording | null;
   ended: { reason: EndReason; detail: string } | null;
 }
 
@@ -71,6 +73,7 @@ export function emptyRoom(): RoomModel {
     cameraProblem: null,
     localScreen: null,
     localQuality: null,
+    recording: null,
     ended: null,
   };
 }
@@ -215,6 +218,9 @@ export function applyUpdate(m: RoomModel, u: RoomUpdate, now = Date.now()): Room
       break;
     case "reconnected":
       m.reconnecting = false;
+      break;
+    case "recording":
+      m.recording = u.recording ?? null;
       break;
     case "device_warning":
       if (/microphone/i.test(u.message)) {

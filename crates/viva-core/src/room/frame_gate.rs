@@ -2,13 +2,15 @@
 //! on their way to the UI (sent, not yet acknowledged); a frame that arrives while that many
 //! are out replaces the one waiting, so nothing piles up when the UI is slow.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
 use viva_media::VideoFrame;
 
-/// Frames of one track that may be on their way to the UI at once.
-pub const IN_FLIGHT: u32 = 1;
+/// Frames of one track that may be on their way to the UI at once. Two, so that the next
+/// frame can travel while the UI receives the last one: with one, a track lost every frame
+/// that arrived during the round trip (BENCHMARKS.md, "Two frames in flight").
+pub const IN_FLIGHT: u32 = 2;
 
 #[derive(Default)]
 struct Gate {
@@ -103,22 +105,24 @@ pub struct Delivery {
 
 struct Slot<W> {
     frame: Option<Delivery>,
-    waiter: Option<(u64, W)>,
+    /// Readers waiting for the next frame, oldest first (at most `IN_FLIGHT`).
+    waiters: VecDeque<(u64, W)>,
 }
 
 impl<W> Default for Slot<W> {
     fn default() -> Self {
         Self {
             frame: None,
-            waiter: None,
+            waiters: VecDeque::new(),
         }
     }
 }
 
 /// The hand-over between a core that pushes frames and a UI that pulls them: per track, the
-/// newest frame not yet taken, or one reader waiting for the next. A frame put while no one
-/// reads replaces the one kept, so a slow reader gets the newest frame and nothing queues.
-/// `W` is how the shell answers a reader (an HTTP responder in the app).
+/// newest frame not yet taken, or up to `IN_FLIGHT` readers waiting for the next ones. A
+/// frame put while no one reads replaces the one kept, so a slow reader gets the newest
+/// frame and nothing queues. `W` is how the shell answers a reader (an HTTP responder in
+/// the app).
 pub struct FrameMailbox<W> {
     inner: Mutex<(HashMap<String, Slot<W>>, u64)>,
 }
@@ -135,8 +139,8 @@ impl<W> Default for FrameMailbox<W> {
 pub enum Take<W> {
     /// A frame was waiting: answer the reader with it now.
     Now(W, Delivery),
-    /// Parked until a frame arrives; `replaced` is an older reader of the same track, to be
-    /// answered with nothing (only one reader waits per track).
+    /// Parked until a frame arrives; `replaced` is the oldest reader of the same track, to be
+    /// answered with nothing when more than `IN_FLIGHT` would wait.
     Parked { id: u64, replaced: Option<W> },
 }
 
@@ -149,7 +153,7 @@ impl<W> FrameMailbox<W> {
     pub fn put(&self, track: &str, delivery: Delivery) -> Option<(W, Delivery)> {
         let mut inner = self.lock();
         let slot = inner.0.entry(track.to_owned()).or_default();
-        match slot.waiter.take() {
+        match slot.waiters.pop_front() {
             Some((_, w)) => Some((w, delivery)),
             None => {
                 slot.frame = Some(delivery);
@@ -167,7 +171,10 @@ impl<W> FrameMailbox<W> {
         if let Some(delivery) = slot.frame.take() {
             return Take::Now(reader, delivery);
         }
-        let replaced = slot.waiter.replace((id, reader)).map(|(_, w)| w);
+        slot.waiters.push_back((id, reader));
+        let replaced = (slot.waiters.len() > IN_FLIGHT as usize)
+            .then(|| slot.waiters.pop_front().map(|(_, w)| w))
+            .flatten();
         Take::Parked { id, replaced }
     }
 
@@ -175,10 +182,11 @@ impl<W> FrameMailbox<W> {
     pub fn expire(&self, track: &str, id: u64) -> Option<W> {
         let mut inner = self.lock();
         let slot = inner.0.get_mut(track)?;
-        match slot.waiter {
-            Some((waiting, _)) if waiting == id => slot.waiter.take().map(|(_, w)| w),
-            _ => None,
-        }
+        let at = slot
+            .waiters
+            .iter()
+            .position(|(waiting, _)| *waiting == id)?;
+        slot.waiters.remove(at).map(|(_, w)| w)
     }
 
     /// Forgets every kept frame (the room was left); parked readers stay until they expire.
@@ -276,37 +284,50 @@ mod tests {
         ));
     }
 
+    fn park(
+        mailbox: &FrameMailbox<&'static str>,
+        reader: &'static str,
+    ) -> (u64, Option<&'static str>) {
+        match mailbox.take("t", reader) {
+            Take::Parked { id, replaced } => (id, replaced),
+            Take::Now(..) => panic!("no frame yet"),
+        }
+    }
+
     #[test]
-    fn a_waiting_reader_gets_the_next_frame_and_one_reader_waits_per_track() {
+    fn waiting_readers_get_the_next_frames_in_order_and_at_most_in_flight_wait() {
+        assert_eq!(
+            IN_FLIGHT, 2,
+            "this test parks one reader more than may wait"
+        );
         let mailbox = FrameMailbox::<&str>::default();
-        let Take::Parked {
-            id: first,
-            replaced,
-        } = mailbox.take("t", "first")
-        else {
-            panic!("no frame yet");
-        };
+        let (first, replaced) = park(&mailbox, "first");
         assert!(replaced.is_none());
-        let Take::Parked {
-            id: second,
-            replaced,
-        } = mailbox.take("t", "second")
-        else {
-            panic!("no frame yet");
-        };
+        let (second, replaced) = park(&mailbox, "second");
+        assert!(replaced.is_none(), "two readers may wait");
+        let (third, replaced) = park(&mailbox, "third");
         assert_eq!(
             replaced,
             Some("first"),
-            "the older reader is answered with nothing"
+            "the oldest reader is answered with nothing"
         );
         assert_eq!(mailbox.expire("t", first), None, "it no longer waits");
         let (reader, d) = mailbox.put("t", delivery(7)).expect("a reader waits");
         assert_eq!((reader, d.frame.timestamp_us), ("second", 7));
+        let (reader, d) = mailbox.put("t", delivery(8)).expect("a reader waits");
+        assert_eq!((reader, d.frame.timestamp_us), ("third", 8));
         assert_eq!(
             mailbox.expire("t", second),
             None,
             "answered readers do not expire"
         );
+        assert_eq!(mailbox.expire("t", third), None);
+        // The readers that gave up leave the others waiting.
+        let (a, _) = park(&mailbox, "a");
+        let (_, _) = park(&mailbox, "b");
+        assert_eq!(mailbox.expire("t", a), Some("a"));
+        let (reader, _) = mailbox.put("t", delivery(9)).expect("b still waits");
+        assert_eq!(reader, "b");
         // Another track is independent; a reader that gives up is handed back once.
         let Take::Parked { id, .. } = mailbox.take("u", "u-reader") else {
             panic!("no frame yet");

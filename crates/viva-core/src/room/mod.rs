@@ -15,6 +15,8 @@ use viva_media::{
 };
 
 mod frame_gate;
+mod recording;
+pub mod scale;
 mod video;
 
 pub use frame_gate::{Delivery, FrameGates, FrameMailbox, Offer, Take, IN_FLIGHT};
@@ -200,6 +202,8 @@ impl RoomController {
                     scheduled_time: t.scheduled_time.clone(),
                 });
             }
+            // A recording asked for before we (re)joined is in the room's metadata now.
+            inner.sink.update(recording::update_of(&room.metadata()));
             match publish_microphone(&room, inner.sink.as_ref()).await {
                 Ok(m) => {
                     if inner.mic_muted.load(std::sync::atomic::Ordering::SeqCst) {
@@ -370,6 +374,9 @@ impl RoomController {
                 RoomEvent::Reconnecting => inner.sink.update(RoomUpdate::Reconnecting),
                 RoomEvent::Reconnected => inner.sink.update(RoomUpdate::Reconnected),
                 RoomEvent::TokenRefreshed { token } => *lock(&inner.latest_token) = token,
+                RoomEvent::RoomMetadataChanged { metadata } => {
+                    inner.sink.update(recording::update_of(&metadata))
+                }
                 RoomEvent::Disconnected { reason } => {
                     self.on_disconnected(reason).await;
                     return;

@@ -54,6 +54,11 @@ pub enum RoomUpdate {
     },
     Reconnecting,
     Reconnected,
+    /// The room's recording (None: not recorded): the indicator, the consent question, and
+    /// for the interviewer who answered what.
+    Recording {
+        recording: Option<viva_api::recording::RoomRecording>,
+    },
     /// Our own camera or shared screen is being sent; its preview frames arrive with this
     /// `track` id.
     LocalVideo {

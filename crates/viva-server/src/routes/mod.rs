@@ -145,6 +145,38 @@ pub fn router(state: AppState) -> Router {
             "/api/interviews/{id}/dial-in/",
             get(platform::dial_in::interview_get).post(platform::dial_in::interview_enable),
         )
+        .route(
+            "/api/v1/rooms/{id}/recording/start/",
+            post(platform::recordings::start),
+        )
+        .route(
+            "/api/v1/rooms/{id}/recording/stop/",
+            post(platform::recordings::stop),
+        )
+        .route(
+            "/api/v1/rooms/{id}/recording/consent/",
+            post(platform::recordings::consent),
+        )
+        .route(
+            "/api/v1/rooms/{id}/recordings/",
+            get(platform::recordings::list),
+        )
+        .route(
+            "/api/v1/rooms/{id}/recordings/{rid}/download/",
+            get(platform::recordings::download),
+        )
+        .route(
+            "/api/interviews/{id}/recording/start/",
+            post(platform::recordings::interview_start),
+        )
+        .route(
+            "/api/interviews/{id}/recording/stop/",
+            post(platform::recordings::interview_stop),
+        )
+        .route(
+            "/api/interviews/{id}/recordings/",
+            get(platform::recordings::interview_list),
+        )
         .route("/api/v1/rooms/{id}/tokens/", get(platform::tokens::list))
         .route(
             "/api/v1/rooms/{id}/tokens/{jti}/revoke/",

@@ -6,6 +6,7 @@ use viva_api::platform::{
     TemplateInput, TokenRecord, TokenRequest, UpdateRoom,
 };
 use viva_api::questions::{BankQuestion, CreateBankQuestion, InterviewQuestion};
+use viva_api::recording::{ConsentInput, DownloadLinks, Recording, RoomRecording};
 use viva_api::rooms::{ControlRequest, ControlResponse};
 
 use super::openapi::{array_of, schema, Io, RouteDoc, SchemaOf};
@@ -191,6 +192,70 @@ pub const ROUTES: &[RouteDoc] = &[
         None,
         200,
         Some(schema::<DialInInfo>),
+    ),
+    p(
+        "post",
+        "/api/v1/rooms/{id}/recording/start/",
+        "Ask to record (staff or the host): everyone present is asked; recording starts once all agreed",
+        None,
+        201,
+        Some(schema::<Recording>),
+    ),
+    p(
+        "post",
+        "/api/v1/rooms/{id}/recording/stop/",
+        "Stop the room's recording (or withdraw the request); files go to storage",
+        None,
+        200,
+        Some(schema::<Recording>),
+    ),
+    p(
+        "post",
+        "/api/v1/rooms/{id}/recording/consent/",
+        "A participant's answer, authenticated by their LiveKit join token as the bearer token",
+        Some(schema::<ConsentInput>),
+        200,
+        Some(schema::<RoomRecording>),
+    ),
+    p(
+        "get",
+        "/api/v1/rooms/{id}/recordings/",
+        "The room's recordings with status, duration, size, files and consent records (staff or the host)",
+        None,
+        200,
+        Some(array_of::<Recording>),
+    ),
+    p(
+        "get",
+        "/api/v1/rooms/{id}/recordings/{rid}/download/",
+        "Download links valid for 15 minutes, one per stored file (staff or the host)",
+        None,
+        200,
+        Some(schema::<DownloadLinks>),
+    ),
+    p(
+        "post",
+        "/api/interviews/{id}/recording/start/",
+        "Ask to record the interview (the interviewer)",
+        None,
+        201,
+        Some(schema::<Recording>),
+    ),
+    p(
+        "post",
+        "/api/interviews/{id}/recording/stop/",
+        "Stop recording the interview (the interviewer)",
+        None,
+        200,
+        Some(schema::<Recording>),
+    ),
+    p(
+        "get",
+        "/api/interviews/{id}/recordings/",
+        "The interview's recordings (the interviewer)",
+        None,
+        200,
+        Some(array_of::<Recording>),
     ),
     p(
         "get",

@@ -72,6 +72,12 @@ pub async fn livekit(
 /// What an event asks of us. Everything else LiveKit reports is acknowledged and ignored,
 /// as is anything about a room that is not ours.
 async fn act(state: &AppState, event: &WebhookEvent) -> Result<(), ApiError> {
+    if event.event == "egress_ended" {
+        if let Some(info) = &event.egress_info {
+            crate::recording::egress_ended(state, info).await?;
+        }
+        return Ok(());
+    }
     let Some(room_name) = event.room.as_ref().map(|r| r.name.as_str()) else {
         return Ok(());
     };
@@ -80,7 +86,11 @@ async fn act(state: &AppState, event: &WebhookEvent) -> Result<(), ApiError> {
     };
     match event.event.as_str() {
         "participant_joined" | "room_started" => enforce(state, &room, event).await?,
-        "participant_left" => ban_if_removed(state, room_name, event).await?,
+        "participant_left" => {
+            ban_if_removed(state, room_name, event).await?;
+            // Someone who had not consented left: the others may be recorded now.
+            crate::recording::someone_left(state, &room).await?;
+        }
         _ => {}
     }
     track(state, &room, event).await

@@ -85,6 +85,7 @@ pub fn default_templates() -> Vec<Template> {
         t(
             "individual",
             "One to one: an interview, with room for an observer or an agent",
+            // Interviews may be recorded: nobody is recorded without their consent.
             s(
                 RoomType::Individual,
                 4,
@@ -92,7 +93,7 @@ pub fn default_templates() -> Vec<Template> {
                 7_200,
                 "vp8",
                 false,
-                false,
+                true,
                 false,
             ),
         ),

@@ -119,7 +119,7 @@ pub async fn disable(
 }
 
 /// The interview's room, for its two sides.
-async fn interview_room(
+pub(super) async fn interview_room(
     state: &AppState,
     user: &CurrentUser,
     id: Uuid,

@@ -14,6 +14,7 @@
 //! - superusers never join: no token names a superuser.
 
 pub mod dial_in;
+pub mod recordings;
 pub mod rooms;
 pub mod templates;
 pub mod tokens;
