@@ -47,7 +47,8 @@ async fn the_candidate_is_asked_first_and_sees_the_indicator_while_recorded() {
     let url = stage.server.url();
     let interviewer = Api::login(&url, "interviewer", "viva-interviewer").await;
     let interview = interviewer.interview_id("Backend Engineer Interview").await;
-    let (_bot, interviewer_token) = bot_in(&stage, &interviewer, &interview, "interviewer").await;
+    let (mut bot, interviewer_token) =
+        bot_in(&stage, &interviewer, &interview, "interviewer").await;
 
     let app = stage.open_app().await;
     sign_in(&app, &url, "candidate", "viva-candidate").await;
@@ -56,6 +57,11 @@ async fn the_candidate_is_asked_first_and_sees_the_indicator_while_recorded() {
     app.click(&app.wait("[data-testid=prejoin-join]", T).await)
         .await;
     app.wait("[data-testid=room]", T).await;
+    // Asked only once the candidate is in the LiveKit room: someone who joins after the
+    // others agreed is a late joiner, asked while the recording already runs.
+    bot.wait_for("the candidate in the room", T, |v| {
+        v["event"] == "participant_connected"
+    });
 
     let (s, rec) = interviewer
         .post(
