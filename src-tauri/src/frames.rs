@@ -59,8 +59,11 @@ impl From<Result<String, viva_core::CoreError>> for JoinLinkEvent {
 #[derive(Default, Clone)]
 pub struct Frames {
     mailbox: Arc<FrameMailbox<UriSchemeResponder>>,
-    /// The tile size the UI last reported per track, to ask the core only when it changes.
+    /// The tile size the core last took per track, to ask it only when the size changes.
     sizes: Arc<Mutex<HashMap<String, (u32, u32)>>>,
+    /// The tile size the UI last reported per track, whether or not the engine could choose
+    /// a layer for it: frames are fitted to it before they cross (`response`).
+    tiles: Arc<Mutex<HashMap<String, (u32, u32)>>>,
 }
 
 impl Frames {
@@ -73,7 +76,7 @@ impl Frames {
 
     /// The answer carrying `d`, fitted to the track's tile (see `viva_core::scale`).
     fn response(&self, track: &str, d: &Delivery) -> Response<Vec<u8>> {
-        let tile = self.sizes().get(track).copied();
+        let tile = self.tiles().get(track).copied();
         frame_response(track, d, tile)
     }
 
@@ -104,10 +107,15 @@ impl Frames {
         self.sizes.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    fn tiles(&self) -> std::sync::MutexGuard<'_, HashMap<String, (u32, u32)>> {
+        self.tiles.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Forgets kept frames (the room ended; its track ids do not come back).
     fn clear(&self) {
         self.mailbox.clear_frames();
         self.sizes().clear();
+        self.tiles().clear();
     }
 }
 
@@ -216,6 +224,9 @@ pub fn handle<R: Runtime>(
     tauri::async_runtime::spawn(async move {
         let state = app.state::<AppState>();
         let frames = state.frames.clone();
+        if let Some(size) = size {
+            frames.tiles().insert(track.clone(), size);
+        }
         let resized = size.filter(|s| frames.sizes().get(&track) != Some(s));
         let preview = match ack && track == viva_core::camera::PREVIEW_TRACK {
             true => state.preview.lock().await.clone(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { i420Length, isStale, parseFrameHeader } from "./frames";
+import { enqueue, i420Length, isStale, parseFrameHeader } from "./frames";
 
 /** A frame message as src-tauri/src/frames.rs encodes it. */
 function message(track: string, w: number, h: number, decoded: number, sent: number): Uint8Array {
@@ -44,5 +44,18 @@ describe("two frames in flight", () => {
 
   it("keeps frames without a decoded count (previews) in arrival order", () => {
     expect(isStale(at(0), 10)).toBe(false);
+  });
+});
+
+describe("presenting frames", () => {
+  it("keeps two frames of a track for the next refreshes and drops the oldest beyond", () => {
+    const q: number[] = [];
+    expect(enqueue(q, 1)).toBe(0);
+    expect(enqueue(q, 2)).toBe(0);
+    expect(q).toEqual([1, 2]);
+    expect(enqueue(q, 3)).toBe(1);
+    expect(q).toEqual([2, 3]);
+    for (let i = 4; i < 1000; i += 1) enqueue(q, i);
+    expect(q).toEqual([998, 999]);
   });
 });

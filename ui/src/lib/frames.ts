@@ -5,7 +5,8 @@
 // (latest-frame-only, see src-tauri/src/frames.rs). With two pumps the next frame travels
 // while the last one is received, so the round trip does not cap the rate; a frame older
 // than one already received (the pumps' answers can cross) is dropped. Frames are drawn in
-// `requestAnimationFrame`, and a frame not drawn yet is replaced by a newer one (no queue).
+// `requestAnimationFrame`, one per track per refresh, at most two waiting per track (a
+// third replaces the oldest, so nothing queues when the display is slow).
 // One request per frame replaces the raw Channel's eval, data fetch and separate
 // acknowledgement (measured in BENCHMARKS.md).
 //
@@ -103,18 +104,44 @@ function frameUrl(trackId: string, ack: boolean): string {
   return `${convertFileSrc(trackId, "viva-frame")}?ack=${ack ? 1 : 0}${wh}`;
 }
 
-/** The newest undrawn frame per track, with its arrival time, for the next animation frame. */
-const undrawn = new Map<string, { frame: I420Frame; arrived: number }>();
+/**
+ * Frames not drawn yet, per track, oldest first, at most `PRESENT_AHEAD`: each animation
+ * frame draws the oldest of every track. Two frames of a track that arrive within one
+ * display refresh (the pumps' answers come in pairs when the machine is busy) are shown on
+ * two refreshes instead of the first being thrown away; a third replaces the oldest, so a
+ * slow display never builds a queue (at most one refresh of added latency).
+ */
+const undrawn = new Map<string, { frame: I420Frame; arrived: number }[]>();
+export const PRESENT_AHEAD = 2;
 let drawScheduled = false;
+
+/** Adds `item` to a track's frames to present; returns how many older ones it pushed out. */
+export function enqueue<T>(queue: T[], item: T, limit = PRESENT_AHEAD): number {
+  queue.push(item);
+  const over = Math.max(0, queue.length - limit);
+  queue.splice(0, over);
+  return over;
+}
+
+function scheduleDraw(): void {
+  if (!drawScheduled) {
+    drawScheduled = true;
+    requestAnimationFrame(drawUndrawn);
+  }
+}
 
 function drawUndrawn(): void {
   drawScheduled = false;
   const now = performance.now();
-  for (const { frame, arrived } of undrawn.values()) {
-    frameStats.waitMs += now - arrived;
-    deliver(frame);
+  for (const [track, queue] of undrawn) {
+    const next = queue.shift();
+    if (next) {
+      frameStats.waitMs += now - next.arrived;
+      deliver(next.frame);
+    }
+    if (queue.length === 0) undrawn.delete(track);
   }
-  undrawn.clear();
+  if (undrawn.size > 0) scheduleDraw();
 }
 
 function deliver(frame: I420Frame): void {
@@ -168,12 +195,10 @@ function startPump(trackId: string, count = 1): { stop: () => void } {
       newest.set(trackId, header.decoded);
       frameStats.received += 1;
       frameStats.hopMs += Math.max(0, performance.timeOrigin + arrived - header.sent);
-      if (undrawn.has(trackId)) frameStats.replaced += 1;
-      undrawn.set(trackId, { frame: { ...header, bytes }, arrived });
-      if (!drawScheduled) {
-        drawScheduled = true;
-        requestAnimationFrame(drawUndrawn);
-      }
+      const queue = undrawn.get(trackId) ?? [];
+      undrawn.set(trackId, queue);
+      frameStats.replaced += enqueue(queue, { frame: { ...header, bytes }, arrived });
+      scheduleDraw();
     }
   };
   for (let i = 0; i < count; i += 1) void run();

@@ -22,6 +22,7 @@ mod rooms;
 mod sessions;
 mod store;
 mod store_platform;
+mod store_recordings;
 mod stub;
 mod sweeper;
 mod validation;
