@@ -23,7 +23,9 @@ pub use drafts::{
 pub use entry::{normalize_room_code, parse_join_link, Entry};
 pub use error::{CoreError, ErrorCode};
 pub use room::scale;
-pub use room::{Delivery, EndReason, FrameMailbox, RoomController, RoomSink, RoomUpdate, Take};
+pub use room::{
+    Delivery, EndReason, FrameMailbox, RoomController, RoomSink, RoomUpdate, Take, IN_FLIGHT,
+};
 pub use secrets::{MemorySecrets, OsKeyring, SecretStore};
 pub use server_url::{ServerUrl, ServerUrlError};
 pub use session::{Session, SessionInfo, UserInfo};

@@ -124,8 +124,8 @@ async fn the_interviewer_sees_the_candidate_and_controls_the_room() {
     tokio::time::sleep(Duration::from_millis(700)).await;
     assert_eq!(
         sink.frame_count(),
-        1,
-        "one frame in flight until the UI acknowledges it"
+        viva_core::IN_FLIGHT as usize,
+        "IN_FLIGHT frames in flight until the UI acknowledges one"
     );
     for _ in 0..5 {
         let before = sink.frame_count();

@@ -6,7 +6,7 @@ CREATE TABLE recordings (
     room_name TEXT NOT NULL,
     -- viva-recorder | egress
     recorder TEXT NOT NULL,
-    -- consent | recording | uploading | complete | cancelled | failed
+    -- consent | recording | uploading | complete | cancelled | failed | deleting (retention)
     status TEXT NOT NULL,
     requested_by TEXT NOT NULL,
     requested_at BIGINT NOT NULL,

@@ -451,24 +451,45 @@ pub async fn maintain(state: &AppState) {
     }
 }
 
+/// Deletes recordings past their retention: each is claimed by one node (`deleting`,
+/// compare-and-set), whose objects go first and rows last; a failed deletion hands the
+/// recording back for the next pass.
 async fn expire(state: &AppState) -> Result<(), ApiError> {
     let retention = state.recordings.config.retention.as_millis() as i64;
     let before = crate::domain::now_ms() - retention;
-    let mut ids = state.store.claim_expired_recordings(before).await?;
-    ids.extend(state.store.orphaned_recording_ids().await?);
-    ids.sort();
-    ids.dedup();
-    for id in ids {
-        for f in state.store.recording_files(&id).await? {
-            if let Some(storage) = &state.recordings.storage {
-                storage
-                    .delete(&f.storage_key)
-                    .await
-                    .map_err(ApiError::storage)?;
+    for (id, status) in state.store.expired_recordings(before).await? {
+        let claim = Move {
+            node_id: Some(&state.node_id),
+            ..Move::default()
+        };
+        if !state
+            .store
+            .move_recording(&id, &[status.as_str()], DELETING, claim)
+            .await?
+        {
+            continue;
+        }
+        let mut deleted = Ok(());
+        if let Some(storage) = &state.recordings.storage {
+            for f in state.store.recording_files(&id).await? {
+                if let Err(e) = storage.delete(&f.storage_key).await {
+                    deleted = Err(ApiError::storage(e));
+                    break;
+                }
             }
         }
-        state.store.forget_recording(&id).await?;
+        if let Err(e) = deleted {
+            state
+                .store
+                .move_recording(&id, &[DELETING], &status, Move::default())
+                .await?;
+            return Err(e);
+        }
+        state.store.delete_recording(&id).await?;
         tracing::info!(recording = %id, "recording deleted after its retention period");
     }
     Ok(())
 }
+
+/// A recording whose objects are being deleted by one node (retention).
+const DELETING: &str = "deleting";

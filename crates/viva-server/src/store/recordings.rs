@@ -303,45 +303,32 @@ impl Store {
         Ok(())
     }
 
-    /// Claims the recordings requested before `before_ms` for deletion: each is returned to
-    /// exactly one caller, whichever node asks; their files and consents stay readable
-    /// until `forget_recording`.
-    pub async fn claim_expired_recordings(&self, before_ms: i64) -> Result<Vec<String>> {
+    /// Finished recordings requested before `before_ms` (retention), with their status.
+    pub async fn expired_recordings(&self, before_ms: i64) -> Result<Vec<(String, String)>> {
         let rows = sqlx::query(
-            "DELETE FROM recordings WHERE requested_at < $1 \
-             AND status NOT IN ('consent', 'recording') RETURNING id",
+            "SELECT id, status FROM recordings WHERE requested_at < $1 \
+             AND status IN ('complete', 'cancelled', 'failed')",
         )
         .bind(before_ms)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
-            .map(|r| r.try_get::<String, _>("id").map_err(Into::into))
+            .map(|r| Ok((r.try_get("id")?, r.try_get("status")?)))
             .collect()
     }
 
-    /// Files and consents left by recordings that no longer exist (claimed for deletion).
-    pub async fn orphaned_recording_ids(&self) -> Result<Vec<String>> {
-        let rows = sqlx::query(
-            "SELECT DISTINCT recording_id FROM recording_files \
-             WHERE recording_id NOT IN (SELECT id FROM recordings) \
-             UNION SELECT DISTINCT recording_id FROM recording_consents \
-             WHERE recording_id NOT IN (SELECT id FROM recordings)",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| r.try_get::<String, _>("recording_id").map_err(Into::into))
-            .collect()
-    }
-
-    /// Forgets a deleted recording's files and consent records.
-    pub async fn forget_recording(&self, recording_id: &str) -> Result<()> {
+    /// Deletes a recording with its files' rows and consent records (its objects are gone).
+    pub async fn delete_recording(&self, recording_id: &str) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM recording_files WHERE recording_id = $1")
             .bind(recording_id)
             .execute(&mut *tx)
             .await?;
         sqlx::query("DELETE FROM recording_consents WHERE recording_id = $1")
+            .bind(recording_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM recordings WHERE id = $1")
             .bind(recording_id)
             .execute(&mut *tx)
             .await?;

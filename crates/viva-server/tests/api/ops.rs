@@ -134,7 +134,7 @@ async fn the_rooms_platform_documents_its_requests_and_answers() {
             assert!(op["requestBody"]["content"]["application/json"]["schema"].is_object());
         }
     }
-    assert_eq!(platform, 19, "every /api/v1/ route is documented");
+    assert_eq!(platform, 24, "every /api/v1/ route is documented");
     let room = &doc["components"]["schemas"]["PlatformRoom"]["properties"];
     for field in [
         "room_type",

@@ -124,33 +124,45 @@ async fn recordings_conformance(store: Store) {
         .await
         .unwrap();
     let far_future = viva_server::domain::now_ms() + 86_400_000;
-    // Retention: several nodes claim at once; each recording goes to exactly one.
+    let complete = Move::default();
+    assert!(store
+        .move_recording(&rec.id, &["uploading"], "complete", complete)
+        .await
+        .unwrap());
+    // Retention lists finished recordings only; the live one is kept.
+    let expired = store.expired_recordings(far_future).await.unwrap();
+    assert_eq!(expired, vec![(rec.id.clone(), "complete".to_owned())]);
+    // Several nodes claim it at once: exactly one wins.
     let mut claims = Vec::new();
-    for _ in 0..4 {
-        let store = store.clone();
+    for n in 0..4 {
+        let (store, id) = (store.clone(), rec.id.clone());
         claims.push(tokio::spawn(async move {
-            store.claim_expired_recordings(far_future).await.unwrap()
+            let node = format!("node-{n}");
+            let claim = Move {
+                node_id: Some(&node),
+                ..Move::default()
+            };
+            store
+                .move_recording(&id, &["complete"], "deleting", claim)
+                .await
+                .unwrap()
         }));
     }
-    let mut claimed = Vec::new();
+    let mut won = 0;
     for c in claims {
-        claimed.extend(c.await.unwrap());
+        won += c.await.unwrap() as usize;
     }
-    assert_eq!(
-        claimed,
-        vec![rec.id.clone()],
-        "claimed once, the live one kept"
-    );
-    assert!(store.recording(&next.id).await.unwrap().is_some());
-    // Its files and consents stay readable until forgotten, then are gone.
-    assert_eq!(
-        store.orphaned_recording_ids().await.unwrap(),
-        vec![rec.id.clone()]
-    );
-    assert_eq!(store.recording_files(&rec.id).await.unwrap().len(), 1);
-    store.forget_recording(&rec.id).await.unwrap();
-    assert!(store.orphaned_recording_ids().await.unwrap().is_empty());
+    assert_eq!(won, 1, "one node deletes it");
+    assert!(store
+        .expired_recordings(far_future)
+        .await
+        .unwrap()
+        .is_empty());
+    store.delete_recording(&rec.id).await.unwrap();
+    assert!(store.recording(&rec.id).await.unwrap().is_none());
+    assert!(store.recording_files(&rec.id).await.unwrap().is_empty());
     assert!(store.consents(&rec.id).await.unwrap().is_empty());
+    assert!(store.recording(&next.id).await.unwrap().is_some());
 }
 
 #[tokio::test]
