@@ -57,6 +57,27 @@ impl RoomRecording {
     }
 }
 
+/// The file name stem for a participant's recording: letters, digits, `-` and `_` only
+/// (anything else becomes `_`), at most 64 characters; the bundled recorder's files and
+/// Egress's object keys both use it.
+pub fn file_stem(identity: &str) -> String {
+    let stem: String = identity
+        .chars()
+        .map(
+            |c| match c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                true => c,
+                false => '_',
+            },
+        )
+        .take(64)
+        .collect();
+    if stem.is_empty() {
+        "participant".into()
+    } else {
+        stem
+    }
+}
+
 /// The room metadata document (other keys are kept by whoever writes it).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct RoomMetadata {
@@ -144,6 +165,16 @@ pub struct DownloadLink {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_stems_keep_only_safe_characters() {
+        assert_eq!(
+            file_stem("candidate_447700900123"),
+            "candidate_447700900123"
+        );
+        assert_eq!(file_stem("../../etc/passwd"), "______etc_passwd");
+        assert_eq!(file_stem(""), "participant");
+    }
 
     #[test]
     fn metadata_round_trips_and_foreign_metadata_is_no_recording() {

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use viva_api::recording::{RoomMetadata, RoomRecording};
+use viva_api::recording::{file_stem, RoomMetadata, RoomRecording};
 use viva_media::{
     AudioStream, RemoteTrack, Room, RoomEvent, RoomOptions, TrackKind, TrackSource, VideoFormat,
     VideoStream,
@@ -102,25 +102,6 @@ struct Recorder {
     manifest: Manifest,
 }
 
-/// A file name from an identity: letters, digits, `-` and `_` only.
-fn safe(identity: &str) -> String {
-    let s: String = identity
-        .chars()
-        .map(
-            |c| match c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                true => c,
-                false => '_',
-            },
-        )
-        .take(64)
-        .collect();
-    if s.is_empty() {
-        "participant".into()
-    } else {
-        s
-    }
-}
-
 impl Recorder {
     fn allowed(&self, identity: &str) -> bool {
         self.recording.as_ref().is_some_and(|r| {
@@ -158,7 +139,7 @@ impl Recorder {
                 (Group::Screen, 1) => "-screen".into(),
                 (Group::Screen, n) => format!("-screen-{n}"),
             };
-            let name = format!("{}{suffix}.webm", safe(&identity));
+            let name = format!("{}{suffix}.webm", file_stem(&identity));
             match ParticipantFile::create(&self.config.dir.join(&name), self.config.size) {
                 Ok(file) => {
                     emit(
@@ -375,13 +356,6 @@ pub async fn run(config: Config) -> Result<Manifest, RecorderError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn file_names_keep_only_safe_characters() {
-        assert_eq!(safe("candidate_447700900123"), "candidate_447700900123");
-        assert_eq!(safe("../../etc/passwd"), "______etc_passwd");
-        assert_eq!(safe(""), "participant");
-    }
 
     #[test]
     fn the_manifest_is_replaced_whole() {

@@ -37,17 +37,8 @@ impl Egress {
 
 /// The object key of a participant's egress file.
 pub fn egress_key(rec: &RecordingRow, identity: &str) -> String {
-    let safe: String = identity
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("recordings/{}/{}/{safe}.mp4", rec.room_id, rec.id)
+    let stem = viva_api::recording::file_stem(identity);
+    format!("recordings/{}/{}/{stem}.mp4", rec.room_id, rec.id)
 }
 
 /// The request a deployment's Egress gets for one participant.
