@@ -58,6 +58,9 @@ fn the_deb_installs_the_app_its_engine_and_the_link_handler() {
         .arg(&deb)
         .args(["Package", "Version", "Depends"]));
     assert!(fields.contains("Version: 0.1.0"), "{fields}");
+    // xz, as Debian's own packages: gzip put the release package over its size budget.
+    let members = run(Command::new("ar").arg("t").arg(&deb));
+    assert!(members.lines().any(|m| m == "data.tar.xz"), "{members}");
     // Camera and screen capture run on the system's GStreamer and its base/good plugins.
     for dep in [
         "libwebkit2gtk-4.1-0",

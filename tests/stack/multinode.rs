@@ -1,7 +1,9 @@
 //! Several nodes on real engines, as a deployment runs them: two viva-server nodes on one
 //! PostgreSQL behind HAProxy, two livekit-server nodes sharing Redis, LiveKit's webhooks to
 //! the proxy. Participants on different LiveKit nodes meet; an eject holds against an old
-//! token whichever node carries it; a viva-server node dying under load loses no request.
+//! token whichever node carries it; rooms end at their maximum duration once, password
+//! attempts and webhook events count once, whichever node sees them; a viva-server node
+//! dying under load loses no request.
 
 use std::time::{Duration, Instant};
 
@@ -11,7 +13,7 @@ use viva_testkit::{
     ports, Bot, HaProxy, LiveKitOptions, LiveKitServer, Postgres, Redis, VivaServer,
 };
 
-use crate::Api;
+use crate::{deliver, webhook_auth, Api};
 
 const T: Duration = Duration::from_secs(30);
 
@@ -34,13 +36,41 @@ async fn two_nodes_of_each_behind_a_proxy_work_as_one() {
     let lk_a = LiveKitServer::start_with(options.clone());
     let lk_b = LiveKitServer::start_with(options);
     // The proxy connects from 127.0.0.1; clients' own addresses come in X-Forwarded-For.
-    let trust = [("VIVA_TRUSTED_PROXIES", "127.0.0.1".to_owned())];
+    // Both nodes sweep often, so they race for every room that reaches its end.
+    let trust = [
+        ("VIVA_TRUSTED_PROXIES", "127.0.0.1".to_owned()),
+        ("VIVA_SWEEP_INTERVAL_MS", "200".to_owned()),
+    ];
     let mut node0 = VivaServer::start_with_env(Some(&lk_a), Some(db.clone()), &trust);
     let mut node1 = VivaServer::start_with_env(Some(&lk_a), Some(db), &trust);
     let proxy = HaProxy::start(proxy_port, &[node0.port, node1.port]);
     let base = proxy.url();
 
     let interviewer = Api::login(&base, "interviewer", "viva-interviewer").await;
+    let hr = Api::login(&base, "hr", "viva-hr-staff").await;
+    // Rooms that reach their maximum duration (10 s from the first join) while the rest of
+    // the test runs.
+    let mut short_rooms = Vec::new();
+    for i in 0..3 {
+        let application = new_application(&hr, &format!("+97150100000{i}")).await;
+        let (s, room) = hr
+            .post(
+                "/api/public/interview/room/create",
+                json!({"applicationId": application, "maxDuration": 10}),
+            )
+            .await;
+        assert_eq!(s, 201, "{room}");
+        let code = room["roomCode"].as_str().unwrap().to_owned();
+        // The clock starts at the first join.
+        let (s, joined) = hr
+            .post(
+                &format!("/api/public/interview/join/{code}"),
+                json!({"phoneNumber": format!("+97150100000{i}"), "firstName": "Noor", "lastName": "Multi"}),
+            )
+            .await;
+        assert_eq!(s, 200, "{joined}");
+        short_rooms.push(code);
+    }
     let candidate = Api::login(&base, "candidate", "viva-candidate").await;
     let id = interviewer.interview_id("Backend Engineer Interview").await;
     let room = format!("interview-{id}");
@@ -175,6 +205,10 @@ async fn two_nodes_of_each_behind_a_proxy_work_as_one() {
         "the owner elsewhere"
     );
 
+    password_attempts_count_across_nodes(&hr, &node0, &base, &from).await;
+    webhook_events_are_handled_once(&lk_a, [&node0, &node1], &room).await;
+    rooms_end_at_their_maximum_duration_once(&hr, [&node0, &node1], &short_rooms).await;
+
     // A viva-server node dies while requests are in flight: the proxy retries them on
     // the other node, and no request is lost.
     const REQUESTS: usize = 1500;
@@ -273,4 +307,165 @@ async fn two_nodes_of_each_behind_a_proxy_work_as_one() {
         (json!(60), json!("note 59")),
         "{saved} (resent {resent})"
     );
+}
+
+/// A new application of the demo job's, for a candidate with this phone.
+async fn new_application(hr: &Api, phone: &str) -> String {
+    let (s, apps) = hr.get("/api/applications/").await;
+    assert_eq!(s, 200, "{apps}");
+    let job = apps[0]["jobId"].clone();
+    let (s, app) = hr
+        .post(
+            "/api/applications/",
+            json!({"jobId": job, "candidateName": "Noor Multi", "candidatePhone": phone}),
+        )
+        .await;
+    assert_eq!(s, 201, "{app}");
+    app["id"].as_str().unwrap().to_owned()
+}
+
+/// Wrong one-time passwords spread by the proxy over both nodes use up the password's
+/// attempts (5) together: the right password afterwards is refused too.
+async fn password_attempts_count_across_nodes(
+    hr: &Api,
+    node: &VivaServer,
+    base: &str,
+    from: &impl Fn(u8) -> reqwest::Client,
+) {
+    const PHONE: &str = "+971501119999";
+    let application = new_application(hr, PHONE).await;
+    let (s, created) = hr
+        .post(
+            "/graphql",
+            json!({"query": "mutation($id: ID!) { createInterviewRoom(createRoomInput: {applicationId: $id}) { roomName } }",
+                   "variables": {"id": application}}),
+        )
+        .await;
+    assert_eq!(s, 200, "{created}");
+    let outbox = node.outbox();
+    let message = outbox
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|m| m["recipient"] == PHONE)
+        .unwrap_or_else(|| panic!("the password's message: {outbox}"));
+    let pin = viva_testkit::viva_server::password_in(message["body"].as_str().unwrap());
+    let wrong = format!("{:06}", (pin.parse::<u32>().unwrap() + 1) % 1_000_000);
+    let guess = |octet: u8, password: &str| {
+        let req = from(octet)
+            .post(format!("{base}/graphql"))
+            .json(&json!({
+                "query": "mutation($id: ID!, $pw: String!) { getRoomToken(getRoomTokenInput: {applicationId: $id, password: $pw}) { token } }",
+                "variables": {"id": application, "pw": password},
+            }));
+        async move {
+            let v: serde_json::Value = req.send().await.unwrap().json().await.unwrap();
+            v
+        }
+    };
+    for i in 0..5 {
+        let v = guess(10 + i, &wrong).await;
+        assert!(
+            v["errors"][0]["message"] == "Invalid or expired password",
+            "wrong guess {i}: {v}"
+        );
+    }
+    let v = guess(20, &pin).await;
+    assert!(
+        v["data"]["getRoomToken"].is_null()
+            && v["errors"][0]["message"] == "Invalid or expired password",
+        "five wrong guesses on two nodes used the password up: {v}"
+    );
+}
+
+/// The value of `metric{event="..."}` summed over the nodes' /metrics.
+async fn metric(nodes: [&VivaServer; 2], name: &str, event: &str) -> u64 {
+    let line = format!("{name}{{event=\"{event}\"}} ");
+    let mut sum = 0;
+    for node in nodes {
+        let text = reqwest::get(format!("{}/metrics", node.url()))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        sum += text
+            .lines()
+            .find_map(|l| l.strip_prefix(&line))
+            .unwrap_or_else(|| panic!("{line} in {text}"))
+            .parse::<u64>()
+            .unwrap();
+    }
+    sum
+}
+
+/// LiveKit retries a webhook it thinks was lost, and with two LiveKit nodes behind one
+/// proxy any viva-server node may get any delivery: eight deliveries of one event, four to
+/// each node at once, are acted on once.
+async fn webhook_events_are_handled_once(lk: &LiveKitServer, nodes: [&VivaServer; 2], room: &str) {
+    let processed = "viva_webhooks_processed_total";
+    let repeated = "viva_webhooks_repeated_total";
+    // room_started: LiveKit sent the real one long ago, so only ours move the counters.
+    let before = (
+        metric(nodes, processed, "room_started").await,
+        metric(nodes, repeated, "room_started").await,
+    );
+    let body = json!({"event": "room_started", "id": "EV_multinode_once",
+                      "createdAt": "2000000000", "room": {"name": room}})
+    .to_string();
+    let auth = webhook_auth(&lk.api_key, &lk.api_secret, &body);
+    let statuses = futures::future::join_all(
+        (0..8).map(|i| deliver_to(nodes[i % 2].url(), auth.clone(), body.clone())),
+    )
+    .await;
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    let after = (
+        metric(nodes, processed, "room_started").await,
+        metric(nodes, repeated, "room_started").await,
+    );
+    assert_eq!(
+        (after.0 - before.0, after.1 - before.1),
+        (1, 7),
+        "one delivery acted on, seven recognised as repeats"
+    );
+}
+
+async fn deliver_to(base: String, auth: String, body: String) -> u16 {
+    deliver(&base, &auth, &body).await
+}
+
+/// Both nodes sweep every 200 ms; each room that reaches its maximum duration is ended by
+/// exactly one of them (one "ended" line across both logs), and stays ended.
+async fn rooms_end_at_their_maximum_duration_once(
+    hr: &Api,
+    nodes: [&VivaServer; 2],
+    codes: &[String],
+) {
+    let deadline = Instant::now() + T;
+    for code in codes {
+        loop {
+            let (s, info) = hr.get(&format!("/api/public/interview/room/{code}")).await;
+            if info["status"] == "COMPLETED" {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "room {code} never ended: {s} {info}"
+            );
+            // Slowly: the public endpoint allows 60 requests a minute per address.
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    }
+    // A second sweep by the node that lost the race would show up within a few sweeps.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let ended: usize = nodes
+        .iter()
+        .map(|n| {
+            n.log()
+                .matches("room reached its maximum duration; ended")
+                .count()
+        })
+        .sum();
+    assert_eq!(ended, codes.len(), "each room ended once, by one node");
 }

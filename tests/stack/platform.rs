@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use viva_testkit::{Bot, LiveKitServer, VivaServer};
 
-use crate::Api;
+use crate::{deliver, webhook_auth, Api};
 
 const T: Duration = Duration::from_secs(20);
 
@@ -256,36 +256,13 @@ async fn participants_show_joins_leaves_and_durations_as_the_bots_saw_them() {
         "not-the-secret-not-the-secret-not-it",
         &forged,
     );
-    assert_eq!(deliver(&p.server, &bad, &forged).await, 401);
+    assert_eq!(deliver(&p.server.url(), &bad, &forged).await, 401);
     let replay = event("replay-1");
     let good = webhook_auth(&p.lk.api_key, &p.lk.api_secret, &replay);
-    assert_eq!(deliver(&p.server, &good, &replay).await, 200);
+    assert_eq!(deliver(&p.server.url(), &good, &replay).await, 200);
     let after = participants_until(&p.host, &room, "the same record", |_| true).await;
     // Records of participants who left do not move with the clock: comparable as they are.
     assert_eq!(after, list, "nothing changed");
-}
-
-fn webhook_auth(key: &str, secret: &str, body: &str) -> String {
-    use base64::Engine;
-    use sha2::Digest;
-    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(body));
-    livekit_api::access_token::AccessToken::with_api_key(key, secret)
-        .with_sha256(&hash)
-        .to_jwt()
-        .unwrap()
-}
-
-async fn deliver(server: &VivaServer, auth: &str, body: &str) -> u16 {
-    reqwest::Client::new()
-        .post(format!("{}/webhooks/livekit/", server.url()))
-        .header("authorization", auth)
-        .header("content-type", "application/webhook+json")
-        .body(body.to_owned())
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

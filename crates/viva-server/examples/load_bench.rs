@@ -2,6 +2,8 @@
 //! livekit-server, on SQLite and on PostgreSQL, driven by oha (pinned in scripts/lib.sh,
 //! built once into the cache). Per endpoint: throughput at saturation (32 connections) and
 //! latency at fixed rates. Method and figures in BENCHMARKS.md.
+//! `VIVA_BENCH_ONLY="SQLite POST /api/interviews"` runs only the rows whose "database
+//! endpoint" contains the text (a profiler can then be attached to one case).
 
 use std::process::Command;
 
@@ -128,6 +130,11 @@ async fn main() {
     for (db_name, db) in [("SQLite", None), ("PostgreSQL", Some(pg.fresh_database()))] {
         let server = VivaServer::start_with_env(Some(&lk), db, &env);
         for target in targets(&server).await {
+            if std::env::var("VIVA_BENCH_ONLY")
+                .is_ok_and(|f| !format!("{db_name} {}", target.name).contains(&f))
+            {
+                continue;
+            }
             let (rps, p50, p99, ok) = oha(&target, None);
             let (_, p50_500, p99_500, ok500) = oha(&target, Some(500));
             let (_, p50_1k, p99_1k, ok1k) = oha(&target, Some(1000));

@@ -42,10 +42,11 @@ impl FromRequestParts<AppState> for CurrentUser {
         let user_id = Uuid::parse_str(&claims.sub).map_err(|_| invalid())?;
         let family_id = Uuid::parse_str(&claims.fam).map_err(|_| invalid())?;
         // Sign-out and refresh-token reuse revoke the family; its access tokens end too.
-        if !state.store.refresh_family_live(family_id).await? {
-            return Err(invalid());
-        }
-        let user = state.store.user_by_id(user_id).await?.ok_or_else(invalid)?;
+        let user = state
+            .store
+            .user_in_live_session(user_id, family_id)
+            .await?
+            .ok_or_else(invalid)?;
         Ok(CurrentUser { user, family_id })
     }
 }

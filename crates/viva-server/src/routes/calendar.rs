@@ -20,7 +20,7 @@ pub async fn ics(
     Path(id): Path<Uuid>,
 ) -> Result<impl IntoResponse, ApiError> {
     let (interview, _) = load_as_participant(&state, id, &user).await?;
-    let (candidate, interviewer) = sides(&state, &interview).await?;
+    let (candidate, interviewer) = sides(&state, &interview, Some(&user.user)).await?;
     let body = event(
         &interview,
         &interviewer.display_name,

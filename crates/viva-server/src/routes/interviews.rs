@@ -68,12 +68,17 @@ pub fn summary(user: &User) -> UserSummary {
     }
 }
 
-/// Both sides of an interview as summaries.
+/// Both sides of an interview as summaries. `known` is a user the caller already holds
+/// (usually the caller), who is then not read again.
 pub async fn sides(
     state: &AppState,
     i: &Interview,
+    known: Option<&User>,
 ) -> Result<(UserSummary, UserSummary), ApiError> {
     let get = |id| async move {
+        if let Some(u) = known.filter(|u| u.id == id) {
+            return Ok(summary(u));
+        }
         state
             .store
             .user_by_id(id)
@@ -87,7 +92,7 @@ pub async fn sides(
 }
 
 pub async fn to_dto(state: &AppState, i: &Interview) -> Result<InterviewDto, ApiError> {
-    let (sender, receiver) = sides(state, i).await?;
+    let (sender, receiver) = sides(state, i, None).await?;
     let feedback = state
         .store
         .feedback(i.id, FeedbackKind::Interviewer)

@@ -123,7 +123,7 @@ pub async fn join(
     } else {
         interview
     };
-    let (sender, receiver) = sides(&state, &interview).await?;
+    let (sender, receiver) = sides(&state, &interview, Some(&user.user)).await?;
     Ok(Json(JoinResponse {
         token: issued.token,
         room_name: room.name,
@@ -301,7 +301,7 @@ pub async fn active(
         };
         let (candidate, interviewer) = match &interview {
             Some(i) => {
-                let (s, r) = sides(&state, i).await?;
+                let (s, r) = sides(&state, i, None).await?;
                 (Some(s), Some(r))
             }
             None => (None, None),

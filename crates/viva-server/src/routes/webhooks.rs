@@ -59,6 +59,7 @@ pub async fn livekit(
         .first_webhook_delivery(&event.id, &event.event)
         .await?
     {
+        state.metrics.record_webhook(&event.event, true);
         return Ok(StatusCode::OK);
     }
     if let Err(e) = act(&state, &event).await {
@@ -66,6 +67,7 @@ pub async fn livekit(
         state.store.forget_webhook_delivery(&event.id).await?;
         return Err(e);
     }
+    state.metrics.record_webhook(&event.event, false);
     Ok(StatusCode::OK)
 }
 

@@ -83,6 +83,9 @@ impl From<sqlx::Error> for StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+/// A pooled connection idle this long is pinged before use; younger ones are trusted.
+const IDLE_BEFORE_PING: std::time::Duration = std::time::Duration::from_secs(10);
+
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: AnyPool,
@@ -104,6 +107,19 @@ impl Store {
         let pool = AnyPoolOptions::new()
             // An in-memory SQLite database exists per connection: keep exactly one.
             .max_connections(if in_memory { 1 } else { 16 })
+            // sqlx pings a connection every time it leaves the pool: a second round trip
+            // per query (to SQLite's worker thread, or PostgreSQL over the network), which
+            // was a third of a join's cost (make bench-load). Only a connection idle long
+            // enough to have been dropped by a restart or a firewall is checked.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= IDLE_BEFORE_PING {
+                        sqlx::Connection::ping(conn).await?;
+                    }
+                    Ok(true)
+                })
+            })
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if dialect == Dialect::Sqlite {

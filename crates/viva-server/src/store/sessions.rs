@@ -163,17 +163,4 @@ impl Store {
             .await?;
         Ok(())
     }
-
-    /// Whether a session is live; access tokens carry their family so that sign-out and
-    /// reuse detection end them too.
-    pub async fn refresh_family_live(&self, family_id: Uuid) -> Result<bool> {
-        let row = sqlx::query("SELECT revoked FROM session_families WHERE id = $1")
-            .bind(family_id.to_string())
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(match row {
-            Some(r) => r.try_get::<i64, _>("revoked")? == 0,
-            None => false,
-        })
-    }
 }

@@ -109,6 +109,20 @@ impl Store {
         row.as_ref().map(from_row).transpose()
     }
 
+    /// The user, if `family_id` is one of their sessions and has not been revoked (signed
+    /// out, or a refresh token reused): one query on every authenticated request.
+    pub async fn user_in_live_session(&self, id: Uuid, family_id: Uuid) -> Result<Option<User>> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM users WHERE id = $1 AND EXISTS (SELECT 1 FROM \
+             session_families f WHERE f.id = $2 AND f.user_id = $1 AND f.revoked = 0)"
+        ))
+        .bind(id.to_string())
+        .bind(family_id.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
     pub async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE username = $1"))
             .bind(username)

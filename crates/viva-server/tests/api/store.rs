@@ -57,7 +57,18 @@ async fn conformance(store: Store) {
         expires_at_ms: far,
     };
     let fam = store.start_session(cand.id, tok("h1")).await.unwrap();
-    assert!(store.refresh_family_live(fam).await.unwrap());
+    assert_eq!(
+        store.user_in_live_session(cand.id, fam).await.unwrap(),
+        Some(cand.clone())
+    );
+    assert!(
+        store
+            .user_in_live_session(intv.id, fam)
+            .await
+            .unwrap()
+            .is_none(),
+        "a session is its own user's only"
+    );
     assert_eq!(
         store
             .rotate_refresh_token("h1", tok("h2"), 0)
@@ -76,7 +87,11 @@ async fn conformance(store: Store) {
         RefreshOutcome::Reused
     );
     assert!(
-        !store.refresh_family_live(fam).await.unwrap(),
+        store
+            .user_in_live_session(cand.id, fam)
+            .await
+            .unwrap()
+            .is_none(),
         "reuse revoked the family"
     );
     assert_eq!(
