@@ -1,5 +1,5 @@
 //! Generates the LiveKit FFI protocol types from the descriptors embedded in the pinned
-//! wheel (`livekit==1.2.0`). The FFI library in that wheel speaks exactly these messages;
+//! wheel (`livekit==` the version pinned in scripts/lib.sh). The FFI library in that wheel speaks exactly these messages;
 //! .proto files from anywhere else drift from it (fields renumbered), so none are copied
 //! into the repository and no protoc is needed.
 
@@ -9,10 +9,22 @@ use std::path::{Path, PathBuf};
 use prost::Message;
 use prost_types::{FileDescriptorProto, FileDescriptorSet};
 
-/// Must match scripts/bootstrap's unpack directory.
-const FFI_DIR_NAME: &str = "livekit-ffi-1.2.0";
+/// The wheel's version, pinned once: `LIVEKIT_WHEEL_VERSION` in scripts/lib.sh, which the
+/// bootstrap also reads to download and unpack it.
+fn wheel_version() -> String {
+    let lib_sh = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/lib.sh");
+    println!("cargo:rerun-if-changed={}", lib_sh.display());
+    let text =
+        std::fs::read_to_string(&lib_sh).unwrap_or_else(|e| panic!("{}: {e}", lib_sh.display()));
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("LIVEKIT_WHEEL_VERSION="))
+        .map(|v| v.trim_matches('"').to_owned())
+        .unwrap_or_else(|| panic!("no LIVEKIT_WHEEL_VERSION in {}", lib_sh.display()))
+}
 
 fn main() {
+    let version = wheel_version();
+    println!("cargo:rustc-env=VIVA_LIVEKIT_WHEEL_VERSION={version}");
     for var in [
         "VIVA_LIVEKIT_FFI_DIR",
         "VIVA_CACHE_DIR",
@@ -21,13 +33,13 @@ fn main() {
     ] {
         println!("cargo:rerun-if-env-changed={var}");
     }
-    let dir = ffi_dir();
+    let dir = ffi_dir(&version);
     let proto_dir = dir.join("proto");
     println!("cargo:rerun-if-changed={}", proto_dir.display());
     if !proto_dir.is_dir() {
         panic!(
             "LiveKit FFI descriptors not found at {}. Run scripts/bootstrap (or set \
-             VIVA_LIVEKIT_FFI_DIR to the unpacked livekit==1.2.0 wheel directory).",
+             VIVA_LIVEKIT_FFI_DIR to the unpacked livekit=={version} wheel directory).",
             proto_dir.display()
         );
     }
@@ -65,7 +77,7 @@ fn main() {
         .expect("generate LiveKit FFI protocol types");
 }
 
-fn ffi_dir() -> PathBuf {
+fn ffi_dir(version: &str) -> PathBuf {
     if let Some(dir) = std::env::var_os("VIVA_LIVEKIT_FFI_DIR") {
         return PathBuf::from(dir);
     }
@@ -74,7 +86,8 @@ fn ffi_dir() -> PathBuf {
         .or_else(|| std::env::var_os("XDG_CACHE_HOME").map(|d| Path::new(&d).join("viva")))
         .or_else(|| std::env::var_os("HOME").map(|d| Path::new(&d).join(".cache/viva")))
         .expect("neither VIVA_CACHE_DIR nor HOME is set");
-    cache.join(FFI_DIR_NAME)
+    // Must match scripts/lib.sh's LIVEKIT_FFI_DIR (and viva_media::FFI_DIR_NAME).
+    cache.join(format!("livekit-ffi-{version}"))
 }
 
 /// Extracts the bytes of `AddSerializedFile(b'...')` from a generated `_pb2.py`.

@@ -10,12 +10,10 @@ use crate::frames::{JoinLinkEvent, RoomUpdateEvent};
 pub fn builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
-            app::app_info,
             app::desktop_notify,
             auth::auth_login,
             auth::auth_logout,
             auth::session_get,
-            auth::token_refresh,
             interviews::interviews_list,
             interviews::rooms_active,
             room::room_join,

@@ -229,13 +229,13 @@ pub fn handle<R: Runtime>(
         }
         let resized = size.filter(|s| frames.sizes().get(&track) != Some(s));
         let preview = match ack && track == viva_core::camera::PREVIEW_TRACK {
-            true => state.preview.lock().await.clone(),
+            true => state.core.preview().await,
             false => None,
         };
         if let Some(preview) = preview {
             preview.frame_ack(&track);
         } else if ack || resized.is_some() {
-            if let Some(room) = state.room.lock().await.clone() {
+            if let Ok(room) = state.core.room().await {
                 // Remembered once the engine took it (the track may not be known yet).
                 if let Some((w, h)) = resized {
                     if room.set_video_size(&track, w, h) {

@@ -89,15 +89,9 @@ pub fn run() {
             let secrets: Arc<dyn viva_core::SecretStore> =
                 Arc::new(viva_core::OsKeyring::new(KEYRING_SERVICE));
             let link = join_link(std::env::args());
-            let state = state::AppState::new(secrets.clone(), resources, link);
             // Feedback drafts live in the app data directory, sealed per user.
             let data = app.path().app_data_dir()?;
-            app.manage(viva_core::SignedInDrafts::new(
-                data,
-                secrets,
-                state.session.clone(),
-            ));
-            app.manage(state);
+            app.manage(state::AppState::new(secrets, data, resources, link));
             Ok(())
         })
         .invoke_handler(typed)

@@ -1,41 +1,35 @@
-//! What the app keeps between commands.
+//! What the app keeps between commands: the core's facade and the frame channel.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use tokio::sync::Mutex;
-use viva_core::{RoomController, SecretStore, Session};
+use viva_core::{Core, SecretStore};
 
 use crate::frames::Frames;
 
 pub struct AppState {
-    pub session: Arc<Session>,
-    pub room: Mutex<Option<RoomController>>,
+    pub core: Core,
     pub frames: Frames,
-    /// Where an installed app keeps bundled resources (the LiveKit FFI library).
-    pub resources: Option<PathBuf>,
-    /// The pre-join microphone meter, while the pre-join screen shows it.
-    pub meter: Mutex<Option<viva_core::audio_meter::Meter>>,
-    /// The pre-join camera preview, while the pre-join screen shows it.
-    pub preview: Mutex<Option<Arc<viva_core::camera::Preview>>>,
-    /// The `viva://` link the app was started with, until the UI takes it.
-    pub join_link: Mutex<Option<String>>,
 }
 
 impl AppState {
     pub fn new(
         secrets: Arc<dyn SecretStore>,
+        data_dir: PathBuf,
         resources: Option<PathBuf>,
         join_link: Option<String>,
     ) -> Self {
         Self {
-            session: Arc::new(Session::new(secrets)),
-            room: Mutex::new(None),
+            core: Core::new(secrets, data_dir, resources, join_link),
             frames: Frames::default(),
-            resources,
-            meter: Mutex::new(None),
-            preview: Mutex::new(None),
-            join_link: Mutex::new(join_link),
         }
+    }
+
+    /// Where a room's updates and frames go: this window.
+    pub fn sink(&self, app: tauri::AppHandle) -> Arc<crate::frames::TauriSink> {
+        Arc::new(crate::frames::TauriSink {
+            app,
+            frames: self.frames.clone(),
+        })
     }
 }

@@ -47,7 +47,9 @@ fn sha256(path: &Path) -> String {
 /// The LiveKit library the bootstrap unpacked (what the bundle must carry, byte for byte).
 fn cached_ffi() -> PathBuf {
     let cache = std::env::var("VIVA_CACHE_DIR").expect("make test sets VIVA_CACHE_DIR");
-    Path::new(&cache).join("livekit-ffi-1.2.0/liblivekit_ffi.so")
+    Path::new(&cache)
+        .join(viva_media::FFI_DIR_NAME)
+        .join("liblivekit_ffi.so")
 }
 
 #[test]

@@ -83,6 +83,14 @@ impl Entry {
         }
     }
 
+    /// A signed-in participant's way into their interview's room.
+    pub fn interview(session: &Arc<Session>, interview_id: String) -> Entry {
+        Entry::Interview {
+            session: session.clone(),
+            interview_id,
+        }
+    }
+
     /// A guest entry checked before anything goes over the network.
     pub fn code(
         api: ApiClient,

@@ -7,6 +7,7 @@ pub mod audio;
 pub mod audio_meter;
 pub mod bot;
 pub mod camera;
+pub mod client;
 pub mod drafts;
 pub mod entry;
 pub mod error;
@@ -17,6 +18,7 @@ pub mod server_url;
 pub mod session;
 
 pub use api::{ApiClient, ApiError};
+pub use client::Core;
 pub use drafts::{
     DraftKind, DraftView, Drafts, FormTarget, Keep, SignedInDrafts, SyncConfig, SyncState,
 };

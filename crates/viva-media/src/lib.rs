@@ -1,8 +1,8 @@
 //! viva-media: the native LiveKit engine.
 //!
 //! Loads LiveKit's official FFI library (`liblivekit_ffi`, LiveKit's Rust SDK with libwebrtc
-//! compiled as a C library, shipped in the pinned `livekit==1.2.0` wheel) and offers a safe
-//! async Rust API over it. It knows nothing of Viva: no backend, no interviews.
+//! compiled as a C library, shipped in the `livekit` wheel pinned in scripts/lib.sh) and
+//! offers a safe async Rust API over it. It knows nothing of Viva: no backend, no interviews.
 //!
 //! Handles and protobuf stay inside: callers see `Room`, `LocalTrack`, `RemoteTrack`,
 //! sources, streams and typed `RoomEvent`s. The library runs its own threads; this crate
@@ -17,12 +17,17 @@ mod handle;
 pub mod library;
 mod orphan;
 mod participant;
-pub mod proto;
+mod proto;
 mod room;
 mod source;
 mod stream;
 pub mod synthetic;
 mod track;
+
+/// The pinned `livekit` wheel the FFI library comes from (scripts/lib.sh, read at build).
+pub const WHEEL_VERSION: &str = env!("VIVA_LIVEKIT_WHEEL_VERSION");
+/// The directory under the cache where the bootstrap unpacks that wheel.
+pub const FFI_DIR_NAME: &str = concat!("livekit-ffi-", env!("VIVA_LIVEKIT_WHEEL_VERSION"));
 
 pub use audio_device::{AudioDevice, MicrophoneOptions, PlatformAudio};
 pub use engine::{engine, init, Engine, EngineConfig};

@@ -208,7 +208,8 @@ mod tests {
         assert_eq!(
             lib.version().unwrap(),
             "0.13.2",
-            "livekit==1.2.0 ships livekit-ffi 0.13.2; another version means the pin drifted"
+            "livekit=={} ships livekit-ffi 0.13.2; another version means the pin drifted",
+            crate::WHEEL_VERSION
         );
     }
 

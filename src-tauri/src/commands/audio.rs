@@ -3,8 +3,6 @@
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
 use viva_core::audio::{self, AudioDevices};
-use viva_core::audio_meter::Meter;
-use viva_core::{CoreError, ErrorCode};
 
 use crate::error::CmdResult;
 use crate::state::AppState;
@@ -13,7 +11,7 @@ use crate::state::AppState;
 #[tauri::command]
 #[specta::specta]
 pub async fn audio_devices(state: State<'_, AppState>) -> CmdResult<AudioDevices> {
-    viva_core::init_media(state.resources.as_deref())?;
+    state.core.init_media()?;
     audio::list()
 }
 
@@ -25,7 +23,7 @@ pub async fn audio_select(
     microphone: Option<String>,
     speaker: Option<String>,
 ) -> CmdResult<()> {
-    viva_core::init_media(state.resources.as_deref())?;
+    state.core.init_media()?;
     audio::select(microphone.as_deref(), speaker.as_deref())
 }
 
@@ -38,28 +36,14 @@ pub async fn audio_meter_start(
     state: State<'_, AppState>,
     microphone: Option<String>,
 ) -> CmdResult<()> {
-    viva_core::init_media(state.resources.as_deref())?;
-    let name = audio::microphone_name(microphone.as_deref())?;
-    // One meter at a time: the old one stops before the new one opens the device.
-    drop(state.meter.lock().await.take());
-    let meter = tokio::task::spawn_blocking(move || {
-        Meter::start(name, move |level| {
-            let _ = AudioLevelEvent(level).emit(&app);
-        })
-    })
-    .await
-    .map_err(|e| CoreError::new(ErrorCode::Media, e.to_string()))??;
-    *state.meter.lock().await = Some(meter);
-    Ok(())
+    let emit = move |level| drop(AudioLevelEvent(level).emit(&app));
+    state.core.start_meter(microphone, emit).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn audio_meter_stop(state: State<'_, AppState>) -> CmdResult<()> {
-    let meter = state.meter.lock().await.take();
-    // Joining the meter's thread waits for its last read (at most 50 ms).
-    let _ = tokio::task::spawn_blocking(move || drop(meter)).await;
-    Ok(())
+    state.core.stop_meter().await
 }
 
 /// The microphone's level, 0 (silence) to 1 (full scale) on a decibel scale.

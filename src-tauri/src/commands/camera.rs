@@ -1,9 +1,7 @@
 //! Cameras and screens: the pre-join camera choice and preview, and screen listing.
 
-use std::sync::Arc;
-
 use tauri::State;
-use viva_core::camera::{self, Cameras, Preview, VideoDevice};
+use viva_core::camera::{self, Cameras, VideoDevice};
 
 use crate::commands::blocking;
 use crate::error::CmdResult;
@@ -28,22 +26,14 @@ pub async fn camera_choose(camera: Option<String>, enabled: bool) -> CmdResult<(
 #[tauri::command]
 #[specta::specta]
 pub async fn camera_preview_start(state: State<'_, AppState>) -> CmdResult<String> {
-    let out = state.frames.out();
-    let mut slot = state.preview.lock().await;
-    // One preview at a time: the old capture releases the device before the new one opens it.
-    drop(slot.take());
-    let preview = blocking(move || Preview::start(out)).await?;
-    let name = preview.device_name().to_owned();
-    *slot = Some(Arc::new(preview));
-    Ok(name)
+    state.core.start_preview(state.frames.out()).await
 }
 
 /// Stops the preview (the camera's light goes off).
 #[tauri::command]
 #[specta::specta]
 pub async fn camera_preview_stop(state: State<'_, AppState>) -> CmdResult<()> {
-    let preview = state.preview.lock().await.take();
-    crate::commands::release(preview).await
+    state.core.stop_preview().await
 }
 
 /// The screens that can be shared.

@@ -5,7 +5,6 @@ use tauri::{AppHandle, State};
 use viva_api::public::PublicRoomInfo;
 use viva_core::entry::{self, Entry};
 
-use crate::commands::room::enter;
 use crate::error::CmdResult;
 use crate::state::AppState;
 
@@ -33,7 +32,7 @@ pub async fn candidate_join_code(
 ) -> CmdResult<()> {
     let api = entry::guest_api(&server_url)?;
     let entry = Entry::code(api, &room_code, &phone, &first_name, &last_name)?;
-    enter(app, &state, entry).await
+    state.core.enter(entry, state.sink(app)).await
 }
 
 /// Joins the room of an application with its one-time password.
@@ -48,13 +47,12 @@ pub async fn candidate_join_password(
 ) -> CmdResult<()> {
     let api = entry::guest_api(&server_url)?;
     let entry = Entry::password(api, &application_id, &password)?;
-    enter(app, &state, entry).await
+    state.core.enter(entry, state.sink(app)).await
 }
 
 /// The room code of the `viva://join/...` link the app was opened with, once.
 #[tauri::command]
 #[specta::specta]
 pub async fn join_link_take(state: State<'_, AppState>) -> CmdResult<Option<String>> {
-    let link = state.join_link.lock().await.take();
-    link.map(|l| entry::parse_join_link(&l)).transpose()
+    state.core.take_join_link().await
 }

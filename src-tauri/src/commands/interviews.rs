@@ -9,11 +9,11 @@ use crate::state::AppState;
 #[tauri::command]
 #[specta::specta]
 pub async fn interviews_list(state: State<'_, AppState>) -> CmdResult<Vec<Interview>> {
-    actions::interviews(&state.session).await
+    actions::interviews(state.core.session()).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn rooms_active(state: State<'_, AppState>) -> CmdResult<Vec<ActiveRoom>> {
-    actions::active_rooms(&state.session).await
+    actions::active_rooms(state.core.session()).await
 }

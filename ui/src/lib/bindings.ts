@@ -7,7 +7,6 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 
 /** Commands */
 export const commands = {
-	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
 	/**
 	 *  A desktop notification (reminders); `unsupported` where the desktop has no
 	 *  notification service.
@@ -17,8 +16,6 @@ export const commands = {
 	authLogout: () => typedError<null, CoreError>(__TAURI_INVOKE("auth_logout")),
 	/**  The current session; on start-up, the one remembered in the keyring. */
 	sessionGet: () => typedError<SessionInfo | null, CoreError>(__TAURI_INVOKE("session_get")),
-	/**  Refreshes the access token now; returns its new expiry. */
-	tokenRefresh: () => typedError<string, CoreError>(__TAURI_INVOKE("token_refresh")),
 	interviewsList: () => typedError<Interview[], CoreError>(__TAURI_INVOKE("interviews_list")),
 	roomsActive: () => typedError<ActiveRoom_Serialize[], CoreError>(__TAURI_INVOKE("rooms_active")),
 	/**
@@ -140,12 +137,6 @@ export type ActiveRoom_Serialize = {
 	limits: RoomLimits | null,
 	/**  Everyone who joined, from LiveKit's webhooks, with their time in the room. */
 	participants: RoomParticipant_Serialize[],
-};
-
-/**  What the UI shows in its footer and about box. */
-export type AppInfo = {
-	version: string,
-	core_version: string,
 };
 
 export type AudioDevice = {

@@ -6,6 +6,8 @@
 //! record if the first attempt landed. Only after an answer does the next change get a
 //! new entry. Offline (unreachable, 5xx, 429, no valid session) means: keep the entry,
 //! wait (exponential backoff), try again, with no one pressing anything.
+//! An answer that arrives but cannot be read is not offline (the same key would get it
+//! again forever): the draft shows the error and keeps its content.
 
 use std::sync::Arc;
 
@@ -14,7 +16,6 @@ use viva_api::feedback::{Draft, DraftConflict};
 use super::form;
 use super::store::{Entry, Op, Remote};
 use super::{DraftKind, Inner, Submission, SyncState};
-use crate::api::ApiError;
 use crate::error::{CoreError, ErrorCode};
 
 /// The server's answer to one queued write.
@@ -158,20 +159,20 @@ async fn send(inner: &Inner, e: &Entry) -> Answer {
         .await
     {
         Ok(answer) => answer,
-        Err(ApiError::Unreachable(_)) => return Answer::Offline,
+        // Unreachable, or a request that could not be sent: the same write, later.
         Err(_) => return Answer::Offline,
     };
     match status {
         200..=299 => match e.op {
             Op::Put => match serde_json::from_slice::<Draft>(&bytes) {
                 Ok(d) => Answer::Accepted(Some(d)),
-                Err(_) => Answer::Offline,
+                Err(err) => unreadable(status, &err),
             },
             Op::Submit => Answer::Accepted(None),
         },
         409 if e.op == Op::Put => match serde_json::from_slice::<DraftConflict>(&bytes) {
             Ok(c) => Answer::Stale(c.current),
-            Err(_) => Answer::Offline,
+            Err(err) => unreadable(status, &err),
         },
         401 | 408 | 429 | 500..=599 => Answer::Offline,
         _ => {
@@ -181,6 +182,16 @@ async fn send(inner: &Inner, e: &Entry) -> Answer {
             Answer::Refused(message)
         }
     }
+}
+
+/// An answer the server gave but we cannot read (a server of another version?). It is not
+/// "offline": sending the same key again gets the same answer back, forever. The draft
+/// shows the error and keeps its content; the next change is sent as a new write.
+fn unreadable(status: u16, err: &serde_json::Error) -> Answer {
+    tracing::warn!(status, error = %err, "the server's answer to a draft write could not be read");
+    Answer::Refused(format!(
+        "The server answered HTTP {status} in a form this app cannot read; your draft is kept here"
+    ))
 }
 
 /// Applies the answer to a draft write. Ok(true) when offline.

@@ -2,6 +2,7 @@
 //! Service on a private D-Bus session; `make test` provides it).
 
 mod drafts;
+mod facade;
 mod room;
 mod session;
 

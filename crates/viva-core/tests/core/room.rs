@@ -8,7 +8,7 @@ use viva_core::{
 use viva_testkit::{Bot, LiveKitServer, VivaServer};
 
 #[derive(Default)]
-struct Collect {
+pub struct Collect {
     updates: Mutex<Vec<RoomUpdate>>,
     frames: Mutex<Vec<(String, Arc<VideoFrame>)>>,
 }
