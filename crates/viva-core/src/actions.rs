@@ -52,8 +52,9 @@ pub async fn save_calendar(
         tokio::fs::write(&path, ics).await
     };
     written.await.map_err(|e| {
+        tracing::warn!(error = %e, dir = %dir.display(), "saving the calendar file failed");
         CoreError::new(
-            ErrorCode::InvalidInput,
+            ErrorCode::Storage,
             format!("Could not save the calendar file in {}: {e}", dir.display()),
         )
     })?;

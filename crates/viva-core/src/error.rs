@@ -26,6 +26,9 @@ pub enum ErrorCode {
     Server,
     /// The OS keyring refused or is missing.
     Keyring,
+    /// This computer's disk failed us (full, read-only, a damaged file): nothing went to
+    /// the server, and what is on screen is kept.
+    Storage,
     /// The media engine failed (devices, connection to the media server).
     Media,
     /// The action needs a room and there is none.
@@ -127,5 +130,44 @@ mod tests {
         );
         let offline = CoreError::from(ApiError::Unreachable("refused".into()));
         assert_eq!(serde_json::to_value(offline).unwrap()["code"], "offline");
+    }
+
+    /// The UI switches on these strings (ui/src/lib/errors.ts): every code, pinned.
+    #[test]
+    fn every_code_has_its_wire_name() {
+        let codes = [
+            (ErrorCode::InvalidInput, "invalid_input"),
+            (ErrorCode::Unauthorized, "unauthorized"),
+            (ErrorCode::Forbidden, "forbidden"),
+            (ErrorCode::NotFound, "not_found"),
+            (ErrorCode::Conflict, "conflict"),
+            (ErrorCode::RateLimited, "rate_limited"),
+            (ErrorCode::Offline, "offline"),
+            (ErrorCode::Server, "server"),
+            (ErrorCode::Keyring, "keyring"),
+            (ErrorCode::Storage, "storage"),
+            (ErrorCode::Media, "media"),
+            (ErrorCode::NotInRoom, "not_in_room"),
+            (ErrorCode::Unsupported, "unsupported"),
+        ];
+        for (code, name) in codes {
+            // A new variant fails to compile here until it is pinned above.
+            match code {
+                ErrorCode::InvalidInput
+                | ErrorCode::Unauthorized
+                | ErrorCode::Forbidden
+                | ErrorCode::NotFound
+                | ErrorCode::Conflict
+                | ErrorCode::RateLimited
+                | ErrorCode::Offline
+                | ErrorCode::Server
+                | ErrorCode::Keyring
+                | ErrorCode::Storage
+                | ErrorCode::Media
+                | ErrorCode::NotInRoom
+                | ErrorCode::Unsupported => {}
+            }
+            assert_eq!(serde_json::to_value(code).unwrap(), name);
+        }
     }
 }

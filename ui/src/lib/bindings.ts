@@ -297,6 +297,11 @@ export type ErrorCode =
 "server" | 
 /**  The OS keyring refused or is missing. */
 "keyring" | 
+/**
+ *  This computer's disk failed us (full, read-only, a damaged file): nothing went to
+ *  the server, and what is on screen is kept.
+ */
+"storage" | 
 /**  The media engine failed (devices, connection to the media server). */
 "media" | 
 /**  The action needs a room and there is none. */

@@ -7,7 +7,7 @@ export type Result<T> = { ok: true; data: T } | { ok: false; error: CoreError };
 
 const CODES: ReadonlySet<string> = new Set<ErrorCode>([
   "invalid_input", "unauthorized", "forbidden", "not_found", "conflict", "rate_limited",
-  "offline", "server", "keyring", "media", "not_in_room", "unsupported",
+  "offline", "server", "keyring", "storage", "media", "not_in_room", "unsupported",
 ]);
 
 export function isCoreError(e: unknown): e is CoreError {
@@ -70,6 +70,8 @@ export function friendlyError(err: CoreError, context: ErrorContext = "general")
       return err.message
         ? `Viva cannot keep you signed in: ${err.message}`
         : "Viva cannot keep you signed in: the system keyring is not available.";
+    case "storage":
+      return withDetail("Viva could not write to this computer's disk (is it full?); what you typed is kept on screen", err.message);
     case "media":
       return withDetail("The media engine failed", err.message);
     case "not_in_room":

@@ -10,6 +10,7 @@
 //! field by field, and fields both sides changed are kept side by side until the person
 //! chooses (`resolve`).
 
+mod error;
 pub mod form;
 mod seal;
 mod store;
@@ -26,6 +27,7 @@ use tokio::sync::{watch, Mutex, Notify};
 use crate::error::{CoreError, ErrorCode};
 use crate::secrets::SecretStore;
 use crate::session::Session;
+pub use error::DraftError;
 use form::Fields;
 pub use seal::key_entry;
 use store::{Body, Entry, LocalDb, Op, Record};

@@ -68,7 +68,7 @@ impl Sealer {
                     aad: aad.as_bytes(),
                 },
             )
-            .map_err(|_| CoreError::new(ErrorCode::Server, "could not encrypt a draft"))?;
+            .map_err(|_| super::error::DraftError::Seal)?;
         out.extend_from_slice(&sealed);
         Ok(out)
     }

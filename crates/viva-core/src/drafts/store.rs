@@ -8,6 +8,7 @@
 //! the key is stored before the first attempt, so every retry, across restarts, is the
 //! same request to the server).
 
+use super::error::DraftError;
 use std::path::Path;
 use std::str::FromStr;
 
@@ -88,10 +89,7 @@ pub struct LocalDb {
 }
 
 fn db_err(e: sqlx::Error) -> CoreError {
-    CoreError::new(
-        ErrorCode::Server,
-        format!("the local draft store failed: {e}"),
-    )
+    DraftError::from(e).into()
 }
 
 fn now_ms() -> i64 {
@@ -101,11 +99,9 @@ fn now_ms() -> i64 {
 impl LocalDb {
     pub async fn open(path: &Path, sealer: Sealer, user_id: &str) -> Result<Self, CoreError> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                CoreError::new(
-                    ErrorCode::Server,
-                    format!("cannot create {}: {e}", dir.display()),
-                )
+            std::fs::create_dir_all(dir).map_err(|source| DraftError::Directory {
+                path: dir.to_path_buf(),
+                source,
             })?;
         }
         let options = SqliteConnectOptions::from_str("sqlite://")
@@ -166,9 +162,7 @@ impl LocalDb {
         let plain = self
             .sealer
             .open(&self.aad(&interview_id, kind, None), &sealed)?;
-        let body: Body = serde_json::from_slice(&plain).map_err(|e| {
-            CoreError::new(ErrorCode::Server, format!("a stored draft is damaged: {e}"))
-        })?;
+        let body: Body = serde_json::from_slice(&plain).map_err(DraftError::from)?;
         Ok(Record {
             interview_id,
             kind,
@@ -210,8 +204,7 @@ impl LocalDb {
 
     /// Writes the whole record (sealed anew, with a fresh nonce). Durable on return.
     pub async fn put(&self, r: &Record) -> Result<(), CoreError> {
-        let plain = serde_json::to_vec(&r.body)
-            .map_err(|e| CoreError::new(ErrorCode::Server, e.to_string()))?;
+        let plain = serde_json::to_vec(&r.body).map_err(DraftError::from)?;
         let sealed = self
             .sealer
             .seal(&self.aad(&r.interview_id, r.kind, None), &plain)?;
