@@ -16,6 +16,7 @@ pub mod platform;
 pub mod public;
 pub mod questions;
 pub mod recording;
+pub mod room_code;
 pub mod rooms;
 
 pub use error::ErrorBody;

@@ -9,9 +9,7 @@ use crate::api::ApiClient;
 use crate::error::{CoreError, ErrorCode};
 use crate::session::Session;
 
-/// Room codes use this alphabet (no 0/O, 1/I/L): the server generates them from it.
-const CODE_ALPHABET: &str = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-const CODE_LEN: usize = 8;
+/// One-time passwords are six digits.
 const PASSWORD_LEN: usize = 6;
 
 #[derive(Clone)]
@@ -239,23 +237,14 @@ fn invalid(message: &str) -> CoreError {
 /// A room code as people type it (lower case, spaces or dashes between groups) in the
 /// server's form, or a message saying what is wrong.
 pub fn normalize_room_code(input: &str) -> Result<String, CoreError> {
-    let code: String = input
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    if code.is_empty() {
-        return Err(invalid("Enter the room code from your invitation"));
-    }
-    if code.chars().count() != CODE_LEN {
-        return Err(invalid("A room code has 8 characters"));
-    }
-    if let Some(bad) = code.chars().find(|c| !CODE_ALPHABET.contains(*c)) {
-        return Err(invalid(&format!(
+    use viva_api::room_code::{normalize, CodeProblem, LEN};
+    normalize(input).map_err(|problem| match problem {
+        CodeProblem::Empty => invalid("Enter the room code from your invitation"),
+        CodeProblem::Length => invalid(&format!("A room code has {LEN} characters")),
+        CodeProblem::Character(bad) => invalid(&format!(
             "'{bad}' is not used in room codes (codes never contain 0, O, 1, I or L)"
-        )));
-    }
-    Ok(code)
+        )),
+    })
 }
 
 /// The room code in a `viva://join/{code}` link (what invitations and `joinUrl`s open).

@@ -2,6 +2,7 @@
 /// notification service.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn desktop_notify(
     app: tauri::AppHandle,
     title: String,

@@ -10,6 +10,7 @@ use crate::state::AppState;
 /// The microphones and speakers present now, and the current choice.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn audio_devices(state: State<'_, AppState>) -> CmdResult<AudioDevices> {
     state.core.init_media()?;
     audio::list()
@@ -18,6 +19,7 @@ pub async fn audio_devices(state: State<'_, AppState>) -> CmdResult<AudioDevices
 /// Chooses the microphone and speaker (null: the system default) for the next join.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn audio_select(
     state: State<'_, AppState>,
     microphone: Option<String>,
@@ -31,6 +33,7 @@ pub async fn audio_select(
 /// `AudioLevelEvent`s until `audio_meter_stop`.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn audio_meter_start(
     app: AppHandle,
     state: State<'_, AppState>,
@@ -42,6 +45,7 @@ pub async fn audio_meter_start(
 
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn audio_meter_stop(state: State<'_, AppState>) -> CmdResult<()> {
     state.core.stop_meter().await
 }

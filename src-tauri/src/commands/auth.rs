@@ -6,6 +6,7 @@ use crate::state::AppState;
 
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn auth_login(
     state: State<'_, AppState>,
     server_url: String,
@@ -18,6 +19,7 @@ pub async fn auth_login(
 
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn auth_logout(state: State<'_, AppState>) -> CmdResult<()> {
     // Unsynced drafts stay on disk, sealed for this user (the UI warned before).
     state.core.sign_out().await
@@ -26,6 +28,7 @@ pub async fn auth_logout(state: State<'_, AppState>) -> CmdResult<()> {
 /// The current session; on start-up, the one remembered in the keyring.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn session_get(state: State<'_, AppState>) -> CmdResult<Option<SessionInfo>> {
     state.core.session_info().await
 }

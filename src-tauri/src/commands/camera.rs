@@ -10,6 +10,7 @@ use crate::state::AppState;
 /// The cameras connected now, the chosen one, and whether to join with it on.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn camera_list() -> CmdResult<Cameras> {
     blocking(camera::list).await
 }
@@ -17,6 +18,7 @@ pub async fn camera_list() -> CmdResult<Cameras> {
 /// Picks the camera (null keeps the current one) and whether to join with it on.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn camera_choose(camera: Option<String>, enabled: bool) -> CmdResult<()> {
     blocking(move || camera::choose(camera.as_deref(), enabled)).await
 }
@@ -25,6 +27,7 @@ pub async fn camera_choose(camera: Option<String>, enabled: bool) -> CmdResult<(
 /// a preview already running.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn camera_preview_start(state: State<'_, AppState>) -> CmdResult<String> {
     state.core.start_preview(state.frames.out()).await
 }
@@ -32,6 +35,7 @@ pub async fn camera_preview_start(state: State<'_, AppState>) -> CmdResult<Strin
 /// Stops the preview (the camera's light goes off).
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn camera_preview_stop(state: State<'_, AppState>) -> CmdResult<()> {
     state.core.stop_preview().await
 }
@@ -39,6 +43,7 @@ pub async fn camera_preview_stop(state: State<'_, AppState>) -> CmdResult<()> {
 /// The screens that can be shared.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn screen_list() -> CmdResult<Vec<VideoDevice>> {
     blocking(camera::screens).await
 }

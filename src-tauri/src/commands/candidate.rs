@@ -11,6 +11,7 @@ use crate::state::AppState;
 /// The job, company and instructions of a public room, before joining it.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn candidate_room_preview(
     server_url: String,
     room_code: String,
@@ -21,6 +22,7 @@ pub async fn candidate_room_preview(
 /// Joins a public room; updates arrive as `RoomUpdateEvent`s, as for `room_join`.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn candidate_join_code(
     app: AppHandle,
     state: State<'_, AppState>,
@@ -38,6 +40,7 @@ pub async fn candidate_join_code(
 /// Joins the room of an application with its one-time password.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn candidate_join_password(
     app: AppHandle,
     state: State<'_, AppState>,
@@ -53,6 +56,7 @@ pub async fn candidate_join_password(
 /// The room code of the `viva://join/...` link the app was opened with, once.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn join_link_take(state: State<'_, AppState>) -> CmdResult<Option<String>> {
     state.core.take_join_link().await
 }

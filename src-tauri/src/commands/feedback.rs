@@ -12,6 +12,7 @@ use crate::state::AppState;
 /// The form of an interview (its draft, created when there is none).
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn feedback_form(state: State<'_, AppState>, target: FormTarget) -> CmdResult<DraftView> {
     state.core.drafts().get().await?.form(target).await
 }
@@ -19,6 +20,7 @@ pub async fn feedback_form(state: State<'_, AppState>, target: FormTarget) -> Cm
 /// Every draft of the signed-in user, newest first, with its sync state.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn drafts_list(state: State<'_, AppState>) -> CmdResult<Vec<DraftView>> {
     state.core.drafts().get().await?.list().await
 }
@@ -26,6 +28,7 @@ pub async fn drafts_list(state: State<'_, AppState>) -> CmdResult<Vec<DraftView>
 /// Autosave: on disk (encrypted) when this returns; synced in the background.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn draft_save(
     state: State<'_, AppState>,
     interview_id: String,
@@ -40,6 +43,7 @@ pub async fn draft_save(
 /// now or when the server is back.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn draft_submit(
     state: State<'_, AppState>,
     interview_id: String,
@@ -52,6 +56,7 @@ pub async fn draft_submit(
 /// Settles a conflict field by field.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn draft_resolve(
     state: State<'_, AppState>,
     interview_id: String,
@@ -65,6 +70,7 @@ pub async fn draft_resolve(
 /// How many drafts the server does not have yet (sign-out warns when not zero).
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn drafts_unsynced(state: State<'_, AppState>) -> CmdResult<u32> {
     state.core.drafts().get().await?.unsynced_count().await
 }

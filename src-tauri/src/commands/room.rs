@@ -16,6 +16,7 @@ use crate::state::AppState;
 /// `viva-frame` scheme (frames.rs).
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn room_join(
     app: AppHandle,
     state: State<'_, AppState>,
@@ -27,6 +28,7 @@ pub async fn room_join(
 
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn room_leave(state: State<'_, AppState>) -> CmdResult<()> {
     state.core.leave().await;
     Ok(())
@@ -34,6 +36,7 @@ pub async fn room_leave(state: State<'_, AppState>) -> CmdResult<()> {
 
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn room_set_microphone(state: State<'_, AppState>, enabled: bool) -> CmdResult<()> {
     state.core.room().await?.set_microphone(enabled)
 }
@@ -41,6 +44,7 @@ pub async fn room_set_microphone(state: State<'_, AppState>, enabled: bool) -> C
 /// Turns our camera on or off (off: the others see it muted, the device stops).
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn room_set_camera(state: State<'_, AppState>, enabled: bool) -> CmdResult<()> {
     state.core.room().await?.set_camera(enabled).await
 }
@@ -48,6 +52,7 @@ pub async fn room_set_camera(state: State<'_, AppState>, enabled: bool) -> CmdRe
 /// Shares a screen by its id from `screen_list`; null stops sharing.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn room_share_screen(
     state: State<'_, AppState>,
     screen: Option<String>,
@@ -57,6 +62,7 @@ pub async fn room_share_screen(
 
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn room_mute_participant(
     state: State<'_, AppState>,
     identity: String,
@@ -68,6 +74,7 @@ pub async fn room_mute_participant(
 
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn room_eject(
     state: State<'_, AppState>,
     identity: String,
@@ -77,6 +84,7 @@ pub async fn room_eject(
 
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn room_end(state: State<'_, AppState>) -> CmdResult<ControlResponse> {
     state.core.room().await?.end().await
 }
@@ -84,6 +92,7 @@ pub async fn room_end(state: State<'_, AppState>) -> CmdResult<ControlResponse> 
 /// The interviewer starts (`on`) or stops recording; everyone in the room is asked first.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn room_recording(state: State<'_, AppState>, on: bool) -> CmdResult<()> {
     state.core.room().await?.set_recording(on).await
 }
@@ -91,6 +100,7 @@ pub async fn room_recording(state: State<'_, AppState>, on: bool) -> CmdResult<(
 /// This participant's answer to the recording's consent question.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn room_recording_consent(
     state: State<'_, AppState>,
     room_id: String,
@@ -104,6 +114,7 @@ pub async fn room_recording_consent(
 
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn room_dial_in(
     state: State<'_, AppState>,
     interview_id: String,
@@ -116,6 +127,7 @@ pub async fn room_dial_in(
 /// Saves the interview's `.ics` in the downloads folder; the file's path.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn interview_calendar_save(
     app: AppHandle,
     state: State<'_, AppState>,
@@ -128,6 +140,7 @@ pub async fn interview_calendar_save(
 /// The network check before joining: a verdict against the media server.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn preflight_check(
     state: State<'_, AppState>,
 ) -> CmdResult<viva_core::preflight::PreflightReport> {
@@ -137,6 +150,7 @@ pub async fn preflight_check(
 /// The interview's questions, for the interviewer's panel.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn interview_questions(
     state: State<'_, AppState>,
     interview_id: String,
@@ -146,6 +160,7 @@ pub async fn interview_questions(
 
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn room_info(state: State<'_, AppState>, interview_id: String) -> CmdResult<RoomInfo> {
     actions::room_info(state.core.session(), &interview_id).await
 }
