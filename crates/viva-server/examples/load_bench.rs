@@ -67,6 +67,15 @@ fn oha(target: &Target, rate: Option<u32>) -> (f64, f64, f64, f64) {
                 .sum()
         })
         .unwrap_or(0.0);
+    if ok < total {
+        // What the other answers were, so a failing run says why (stderr: the table stays clean).
+        eprintln!(
+            "{} at {}: statuses {}",
+            target.name,
+            rate.map_or("saturation".to_owned(), |q| format!("{q}/s")),
+            v["statusCodeDistribution"]
+        );
+    }
     let ms = |p: &str| v["latencyPercentiles"][p].as_f64().unwrap_or(f64::NAN) * 1000.0;
     (
         v["summary"]["requestsPerSec"].as_f64().unwrap_or(0.0),

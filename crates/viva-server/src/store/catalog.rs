@@ -99,7 +99,7 @@ impl Store {
             .bind(c.id.to_string())
             .bind(&c.name)
             .bind(c.created_at_ms)
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         Ok(c)
     }
@@ -142,7 +142,7 @@ impl Store {
         .bind(&j.description)
         .bind(serde_json::to_string(&j.questions).expect("strings serialize"))
         .bind(j.created_at_ms)
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(Some(j))
     }
@@ -186,7 +186,7 @@ impl Store {
         .bind(&a.candidate_email)
         .bind(&a.candidate_phone)
         .bind(a.created_at_ms)
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(Some(a))
     }

@@ -29,7 +29,7 @@ impl Store {
         .bind(room_name)
         .bind(pin_digest)
         .bind(now_ms())
-        .execute(&self.pool)
+        .execute(self.writer())
         .await;
         match inserted {
             Ok(_) => Ok(DialInClaim::Claimed),
@@ -47,7 +47,7 @@ impl Store {
         sqlx::query("UPDATE room_dial_ins SET rule_id = $1 WHERE room_name = $2")
             .bind(rule_id)
             .bind(room_name)
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -68,7 +68,7 @@ impl Store {
     pub async fn delete_dial_in(&self, room_name: &str) -> Result<()> {
         sqlx::query("DELETE FROM room_dial_ins WHERE room_name = $1")
             .bind(room_name)
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -93,7 +93,7 @@ impl Store {
             .bind(i64::from(enabled))
             .bind(now_ms())
             .bind(room_name)
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         Ok(())
     }

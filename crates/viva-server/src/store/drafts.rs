@@ -158,7 +158,7 @@ impl Store {
         key: Option<&IdemKey>,
         op: impl AsyncFnOnce(&mut AnyConnection) -> Result<Step<T>>,
     ) -> Result<Idempotent<T>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer().begin().await?;
         if let Some(k) = key {
             let claimed = sqlx::query(
                 "INSERT INTO idempotency_keys (user_id, idem_key, fingerprint, response, \

@@ -31,7 +31,7 @@ impl Store {
     /// one caller whose UPDATE changed the row; false when it had already ended.
     pub async fn end_room_once(&self, name: &str, reason: &str, node_id: &str) -> Result<bool> {
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer().begin().await?;
         let claimed = sqlx::query(
             "UPDATE rooms SET status = $1, ended_at = $2 WHERE name = $3 AND status <> $1",
         )
@@ -65,7 +65,7 @@ impl Store {
     pub async fn mark_ending_deleted(&self, name: &str) -> Result<()> {
         sqlx::query("UPDATE room_endings SET livekit_deleted = 1 WHERE room_name = $1")
             .bind(name)
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -125,12 +125,12 @@ impl Store {
         )
         .bind(cutoff)
         .bind(RoomStatus::Ended.as_str())
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?
         .rows_affected();
         let limits = sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
             .bind(cutoff)
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?
             .rows_affected();
         let webhook_events = self.purge_webhook_deliveries(cutoff).await?;

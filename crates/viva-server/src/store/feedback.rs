@@ -93,7 +93,7 @@ impl Store {
     /// Stores the submission for (interview, kind); a resubmission replaces it and bumps
     /// the version.
     pub async fn submit_feedback(&self, new: NewFeedback) -> Result<Feedback> {
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.writer().acquire().await?;
         submit_feedback_in(&mut conn, new).await
     }
 

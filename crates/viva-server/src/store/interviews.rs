@@ -137,7 +137,7 @@ impl Store {
         .bind(new.interview_type.as_str())
         .bind(new.application_id.map(|a| a.to_string()))
         .bind(now)
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(Interview {
             id,
@@ -200,7 +200,7 @@ impl Store {
         .bind(to.as_str())
         .bind(now_ms())
         .bind(id.to_string())
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         if done.rows_affected() == 0 {
             return Ok(None);

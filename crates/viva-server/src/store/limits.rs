@@ -24,7 +24,7 @@ impl Store {
         )
         .bind(bucket)
         .bind(window_start)
-        .fetch_one(&self.pool)
+        .fetch_one(self.writer())
         .await?;
         Ok((row.try_get("count")?, row.try_get("window_start")?))
     }
@@ -48,7 +48,7 @@ impl Store {
     pub async fn rate_limit_clear(&self, bucket: &str) -> Result<()> {
         sqlx::query("DELETE FROM rate_limits WHERE bucket = $1")
             .bind(bucket)
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -62,7 +62,7 @@ impl Store {
         )
         .bind(bucket)
         .bind(window_start)
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(())
     }

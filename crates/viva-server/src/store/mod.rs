@@ -86,9 +86,54 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 /// A pooled connection idle this long is pinged before use; younger ones are trusted.
 const IDLE_BEFORE_PING: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// How every connection of ours is made and handed out.
+fn pool_options(dialect: Dialect, max_connections: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(max_connections)
+        // sqlx pings a connection every time it leaves the pool: a second round trip
+        // per query (to SQLite's worker thread, or PostgreSQL over the network), which
+        // was a third of a join's cost (make bench-load). Only a connection idle long
+        // enough to have been dropped by a restart or a firewall is checked.
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= IDLE_BEFORE_PING {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(true)
+            })
+        })
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if dialect == Dialect::Sqlite {
+                    // Another process on the same file (a CLI command, a second node) can
+                    // still hold the lock: wait for it instead of failing after 5 s.
+                    sqlx::Executor::execute(&mut *conn, "PRAGMA busy_timeout = 30000").await?;
+                    // WAL with NORMAL sync: a commit is not fsynced on its own, the WAL
+                    // is at checkpoints. A crash of the server process loses nothing; a
+                    // power cut may lose the last commits (SQLite's documented trade).
+                    // An fsync per write was the ceiling of every join (make bench-load).
+                    sqlx::Executor::execute(&mut *conn, "PRAGMA synchronous = NORMAL").await?;
+                    // Checkpoints (copying the WAL into the database, with an fsync)
+                    // run off the request path (`spawn_checkpoints`); SQLite's own,
+                    // run by whichever commit crosses 1,000 pages, made that request
+                    // wait for the disk, one in a few hundred. This is the backstop if
+                    // nothing checkpoints (40 MB of WAL).
+                    sqlx::Executor::execute(&mut *conn, "PRAGMA wal_autocheckpoint = 10000")
+                        .await?;
+                }
+                Ok(())
+            })
+        })
+}
+
 #[derive(Debug, Clone)]
 pub struct Store {
+    /// Reads (and, on PostgreSQL, everything).
     pool: AnyPool,
+    /// Writes: on a SQLite file, one connection of its own (see `connect`); otherwise
+    /// `pool` itself. Every INSERT, UPDATE, DELETE and write transaction uses `writer()`.
+    writer: AnyPool,
     dialect: Dialect,
 }
 
@@ -104,45 +149,8 @@ impl Store {
             return Err(StoreError::UnsupportedUrl(redact_url(url)));
         };
         let in_memory = url.contains(":memory:");
-        let pool = AnyPoolOptions::new()
-            // An in-memory SQLite database exists per connection: keep exactly one.
-            .max_connections(if in_memory { 1 } else { 16 })
-            // sqlx pings a connection every time it leaves the pool: a second round trip
-            // per query (to SQLite's worker thread, or PostgreSQL over the network), which
-            // was a third of a join's cost (make bench-load). Only a connection idle long
-            // enough to have been dropped by a restart or a firewall is checked.
-            .test_before_acquire(false)
-            .before_acquire(|conn, meta| {
-                Box::pin(async move {
-                    if meta.idle_for >= IDLE_BEFORE_PING {
-                        sqlx::Connection::ping(conn).await?;
-                    }
-                    Ok(true)
-                })
-            })
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if dialect == Dialect::Sqlite {
-                        // SQLite has one writer at a time; under a burst (several nodes
-                        // on one file, or a brute-force attempt) a writer waits for the
-                        // lock instead of failing after sqlx's default 5 s.
-                        sqlx::Executor::execute(&mut *conn, "PRAGMA busy_timeout = 30000").await?;
-                        // WAL with NORMAL sync: a commit is not fsynced on its own, the WAL
-                        // is at checkpoints. A crash of the server process loses nothing; a
-                        // power cut may lose the last commits (SQLite's documented trade).
-                        // An fsync per write was the ceiling of every join (make bench-load).
-                        sqlx::Executor::execute(&mut *conn, "PRAGMA synchronous = NORMAL").await?;
-                        // Checkpoints (copying the WAL into the database, with an fsync)
-                        // run off the request path (`spawn_checkpoints`); SQLite's own,
-                        // run by whichever commit crosses 1,000 pages, made that request
-                        // wait for the disk, one in a few hundred: the p99. This is the
-                        // backstop if nothing checkpoints (40 MB of WAL).
-                        sqlx::Executor::execute(&mut *conn, "PRAGMA wal_autocheckpoint = 10000")
-                            .await?;
-                    }
-                    Ok(())
-                })
-            })
+        // An in-memory SQLite database exists per connection: keep exactly one.
+        let pool = pool_options(dialect, if in_memory { 1 } else { 16 })
             .connect(url)
             .await?;
         if dialect == Dialect::Sqlite && !in_memory {
@@ -151,7 +159,21 @@ impl Store {
                 .execute(&pool)
                 .await?;
         }
-        Ok(Self { pool, dialect })
+        // SQLite has one writer at a time. Writes from many connections meet at its lock,
+        // and a writer that finds it taken sleeps in SQLite's busy handler (1, 2, 5, 10 ms
+        // and more) instead of queueing: the tail of every write-heavy request. All our
+        // writes go through one connection, so they queue in the pool, in order, and wake
+        // as soon as the previous one commits. Reads keep the other connections.
+        let writer = if dialect == Dialect::Sqlite && !in_memory {
+            pool_options(dialect, 1).connect(url).await?
+        } else {
+            pool.clone()
+        };
+        Ok(Self {
+            pool,
+            writer,
+            dialect,
+        })
     }
 
     /// Applies the dialect's migrations (idempotent).
@@ -169,6 +191,11 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    /// Where writes go (see the `writer` field).
+    fn writer(&self) -> &AnyPool {
+        &self.writer
     }
 
     pub fn dialect(&self) -> Dialect {

@@ -38,7 +38,7 @@ impl Store {
         .bind(recipient)
         .bind(body)
         .bind(now_ms())
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(id)
     }
@@ -68,7 +68,7 @@ impl Store {
     pub async fn purge_outbox(&self, cutoff_ms: i64) -> Result<u64> {
         Ok(sqlx::query("DELETE FROM outbox WHERE created_at < $1")
             .bind(cutoff_ms)
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?
             .rows_affected())
     }

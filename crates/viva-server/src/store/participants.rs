@@ -117,7 +117,7 @@ impl Store {
         .bind(p.kind.as_str())
         .bind(p.joined_at_ms)
         .bind(p.left_at_ms)
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -137,7 +137,7 @@ impl Store {
         .bind(t.source)
         .bind(t.published_at_ms)
         .bind(t.unpublished_at_ms)
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(())
     }

@@ -68,7 +68,7 @@ impl Store {
         loop {
             let name = password_room_name(new.application_id, n);
             let now = now_ms();
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.writer().begin().await?;
             let room = NewRoom {
                 name: name.clone(),
                 interview_id: None,
@@ -147,7 +147,7 @@ impl Store {
         .bind(id.to_string())
         .bind(max_attempts)
         .bind(now_ms)
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -158,7 +158,7 @@ impl Store {
             "UPDATE room_passwords SET used = 1 WHERE id = $1 AND used = 0 AND voided = 0",
         )
         .bind(id.to_string())
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -166,7 +166,7 @@ impl Store {
     pub async fn void_password(&self, id: Uuid) -> Result<()> {
         sqlx::query("UPDATE room_passwords SET voided = 1 WHERE id = $1")
             .bind(id.to_string())
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         Ok(())
     }

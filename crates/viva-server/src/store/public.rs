@@ -88,7 +88,7 @@ impl Store {
             ended_by: None,
             created_at_ms: now_ms(),
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer().begin().await?;
         let room = NewRoom {
             name: session.room_name.clone(),
             interview_id: None,
@@ -153,7 +153,7 @@ impl Store {
         )
         .bind(session_id.to_string())
         .bind(phone)
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         let row = sqlx::query("SELECT bound_phone FROM public_sessions WHERE id = $1")
             .bind(session_id.to_string())
@@ -165,7 +165,7 @@ impl Store {
     }
 
     pub async fn record_public_join(&self, join: NewPublicJoin) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer().begin().await?;
         sqlx::query(
             "INSERT INTO public_joins (id, session_id, phone, first_name, last_name, identity, \
              credential_hash, joined_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -229,7 +229,7 @@ impl Store {
         sqlx::query("UPDATE public_sessions SET ended_by = $1 WHERE id = $2 AND ended_by IS NULL")
             .bind(who)
             .bind(session_id.to_string())
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         Ok(())
     }

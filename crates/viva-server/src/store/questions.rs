@@ -47,7 +47,7 @@ impl Store {
         .bind(interview_type.as_str())
         .bind(text)
         .bind(now_ms())
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM question_bank WHERE id = $1"
@@ -87,7 +87,7 @@ impl Store {
     pub async fn delete_bank_question(&self, id: Uuid) -> Result<bool> {
         let n = sqlx::query("DELETE FROM question_bank WHERE id = $1")
             .bind(id.to_string())
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?
             .rows_affected();
         Ok(n == 1)

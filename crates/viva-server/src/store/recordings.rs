@@ -114,7 +114,7 @@ impl Store {
         .bind(recorder)
         .bind(requested_by)
         .bind(now_ms())
-        .fetch_one(&self.pool)
+        .fetch_one(self.writer())
         .await?;
         recording(&row)
     }
@@ -201,7 +201,7 @@ impl Store {
         for status in from {
             q = q.bind(*status);
         }
-        Ok(q.execute(&self.pool).await?.rows_affected() == 1)
+        Ok(q.execute(self.writer()).await?.rows_affected() == 1)
     }
 
     /// Stores `identity`'s answer unless they answered before (the first answer stands).
@@ -221,7 +221,7 @@ impl Store {
         .bind(name)
         .bind(i64::from(consent))
         .bind(now_ms())
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?
         .rows_affected();
         if inserted == 1 {
@@ -274,7 +274,7 @@ impl Store {
         .bind(f.size)
         .bind(f.duration_ms)
         .bind(&f.status)
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -298,7 +298,7 @@ impl Store {
         )
         .bind(recording_id)
         .bind(file)
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -319,7 +319,7 @@ impl Store {
 
     /// Deletes a recording with its files' rows and consent records (its objects are gone).
     pub async fn delete_recording(&self, recording_id: &str) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer().begin().await?;
         sqlx::query("DELETE FROM recording_files WHERE recording_id = $1")
             .bind(recording_id)
             .execute(&mut *tx)

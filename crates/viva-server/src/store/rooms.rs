@@ -131,7 +131,7 @@ impl Store {
             return Ok((room, false));
         }
         let inserted = {
-            let mut conn = self.pool.acquire().await?;
+            let mut conn = self.writer().acquire().await?;
             insert_room(&mut conn, &new, now_ms()).await?
         };
         let room = self
@@ -205,7 +205,7 @@ impl Store {
         .bind(now_ms())
         .bind(id.to_string())
         .bind(RoomStatus::Ended.as_str())
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?
         .rows_affected();
         if n == 0 {
@@ -224,7 +224,7 @@ impl Store {
         .bind(now_ms())
         .bind(name)
         .bind(RoomStatus::Ended.as_str())
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -237,7 +237,7 @@ impl Store {
         .bind(RoomStatus::Ended.as_str())
         .bind(now_ms())
         .bind(name)
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -265,7 +265,7 @@ impl Store {
         .bind(room_name)
         .bind(identity)
         .bind(now_ms())
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         sqlx::query(
             "UPDATE issued_tokens SET revoked = 1, revoked_at = COALESCE(revoked_at, $3) \
@@ -274,7 +274,7 @@ impl Store {
         .bind(room_name)
         .bind(identity)
         .bind(now_ms())
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(())
     }

@@ -37,7 +37,7 @@ impl Store {
     pub async fn start_session(&self, user_id: Uuid, first: NewRefreshToken<'_>) -> Result<Uuid> {
         let family_id = Uuid::new_v4();
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer().begin().await?;
         sqlx::query(
             "INSERT INTO session_families (id, user_id, revoked, created_at) VALUES ($1, $2, 0, $3)",
         )
@@ -73,7 +73,7 @@ impl Store {
         let now = now_ms();
         // The first statement writes, so that SQLite takes its write lock at once and the
         // whole exchange is serialized; PostgreSQL locks the presented token's row.
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer().begin().await?;
         let rotated = sqlx::query(&format!(
             "UPDATE refresh_tokens SET used = 1, used_at = $2 WHERE token_hash = $1 AND used = 0 \
              AND revoked = 0 AND expires_at > $2 AND {LIVE_FAMILY} RETURNING user_id, family_id"
@@ -150,7 +150,7 @@ impl Store {
              (SELECT family_id FROM refresh_tokens WHERE token_hash = $1)",
         )
         .bind(token_hash)
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?
         .rows_affected();
         Ok(revoked == 1)
@@ -159,7 +159,7 @@ impl Store {
     pub async fn revoke_refresh_family(&self, family_id: Uuid) -> Result<()> {
         sqlx::query("UPDATE session_families SET revoked = 1 WHERE id = $1")
             .bind(family_id.to_string())
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         Ok(())
     }

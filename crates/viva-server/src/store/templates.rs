@@ -180,7 +180,7 @@ impl Store {
     /// type's default slot is taken is left as it is.
     pub async fn ensure_default_templates(&self) -> Result<usize> {
         let mut created = 0;
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.writer().acquire().await?;
         for t in default_templates() {
             let done = insert_template(&mut conn, &t, true).await?;
             created += usize::from(done);
@@ -237,7 +237,7 @@ impl Store {
     /// Creates a template. A template made the default of its type takes that place from
     /// the previous default in the same transaction.
     pub async fn create_template(&self, t: &Template) -> Result<Template> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer().begin().await?;
         if t.is_default {
             clear_default(&mut tx, t.settings.room_type, &t.name).await?;
         }
@@ -259,7 +259,7 @@ impl Store {
                 t.name, old.settings.room_type
             )));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer().begin().await?;
         if t.is_default {
             clear_default(&mut tx, old.settings.room_type, &t.name).await?;
         }
@@ -312,7 +312,7 @@ impl Store {
         }
         sqlx::query("DELETE FROM room_templates WHERE name = $1")
             .bind(name)
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         Ok(true)
     }

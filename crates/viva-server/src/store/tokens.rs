@@ -71,7 +71,7 @@ impl Store {
         .bind(t.issued_by)
         .bind(t.expires_at_ms)
         .bind(now_ms())
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -108,7 +108,7 @@ impl Store {
         )
         .bind(at_ms)
         .bind(jti)
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(())
     }

@@ -80,7 +80,7 @@ impl Store {
         .bind(i64::from(new.is_staff))
         .bind(i64::from(new.is_superuser))
         .bind(now_ms())
-        .execute(&self.pool)
+        .execute(self.writer())
         .await
         .map_err(|e| match StoreError::from(e) {
             StoreError::Conflict(_) => {

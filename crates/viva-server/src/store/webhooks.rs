@@ -15,7 +15,7 @@ impl Store {
         .bind(id)
         .bind(event)
         .bind(now_ms())
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?
         .rows_affected();
         Ok(inserted == 1)
@@ -25,7 +25,7 @@ impl Store {
     pub async fn forget_webhook_delivery(&self, id: &str) -> Result<()> {
         sqlx::query("DELETE FROM livekit_webhook_events WHERE id = $1")
             .bind(id)
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -35,7 +35,7 @@ impl Store {
         Ok(
             sqlx::query("DELETE FROM livekit_webhook_events WHERE received_at < $1")
                 .bind(cutoff_ms)
-                .execute(&self.pool)
+                .execute(self.writer())
                 .await?
                 .rows_affected(),
         )
