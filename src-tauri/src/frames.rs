@@ -235,7 +235,7 @@ pub fn handle<R: Runtime>(
         if let Some(preview) = preview {
             preview.frame_ack(&track);
         } else if ack || resized.is_some() {
-            if let Ok(room) = state.core.room().await {
+            if let Some(room) = state.core.current_room().await {
                 // Remembered once the engine took it (the track may not be known yet).
                 if let Some((w, h)) = resized {
                     if room.set_video_size(&track, w, h) {

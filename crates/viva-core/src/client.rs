@@ -101,11 +101,14 @@ impl Core {
 
     /// The room we are in.
     pub async fn room(&self) -> Result<RoomController, CoreError> {
-        self.room
-            .lock()
+        self.current_room()
             .await
-            .clone()
             .ok_or_else(|| CoreError::new(ErrorCode::NotInRoom, "You are not in an interview room"))
+    }
+
+    /// The room we are in, if any: for the frame path, where no room is not an error.
+    pub async fn current_room(&self) -> Option<RoomController> {
+        self.room.lock().await.clone()
     }
 
     /// Starts the level meter of a microphone (None: the default), replacing a running
