@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
-use crate::process::{http_get, Service};
+use crate::process::{http_get, PortClash, Service};
 use crate::{cache, ports};
 
 pub const ACCESS_KEY: &str = "viva-test-key";
@@ -38,16 +38,23 @@ impl S3Server {
             ),
         )
         .expect("s3 config");
-        let ports = [(); 7].map(|_| ports::free_tcp_port());
         let mut me = Self {
-            port: ports[0],
+            port: 0,
             bucket: bucket.to_owned(),
-            ports,
+            ports: [0; 7],
             dir,
             service: None,
         };
-        me.resume();
-        me
+        // Free ports are only free until someone binds them (tests run in parallel): a
+        // clash is retried on fresh ports.
+        for _ in 0..5 {
+            me.ports = [(); 7].map(|_| ports::free_tcp_port());
+            me.port = me.ports[0];
+            if me.run().is_ok() {
+                return me;
+            }
+        }
+        panic!("seaweedfs lost the race for its ports five times");
     }
 
     /// `http://127.0.0.1:<port>`
@@ -73,8 +80,18 @@ impl S3Server {
         std::thread::sleep(Duration::from_millis(200));
     }
 
-    /// Brings it back on the same ports and data.
+    /// Brings it back on the same ports and data (waiting out a port still held a moment).
     pub fn resume(&mut self) {
+        for _ in 0..5 {
+            if self.run().is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        panic!("seaweedfs could not get its ports back");
+    }
+
+    fn run(&mut self) -> Result<(), PortClash> {
         let [s3, master, volume, filer, s3g, masterg, volumeg] = self.ports;
         let mut cmd = Command::new(weed_bin());
         cmd.arg("server")
@@ -106,10 +123,11 @@ impl S3Server {
         let mut service = Service::spawn("seaweedfs", cmd, &log, libc::SIGKILL);
         let addr = SocketAddr::from(([127, 0, 0, 1], s3));
         // Unsigned requests get 403 once the S3 gateway and its filer are up.
-        service.wait_until(Duration::from_secs(60), "the S3 API answers", || {
+        service.wait_ready_or_port_clash(Duration::from_secs(60), "the S3 API answers", || {
             http_get(addr, "/").is_some_and(|(status, _)| status == 403)
-        });
+        })?;
         self.service = Some(service);
+        Ok(())
     }
 
     pub fn data_dir(&self) -> PathBuf {
