@@ -11,7 +11,7 @@
 
 use std::sync::Arc;
 
-use viva_api::feedback::{Draft, DraftConflict};
+use viva_api::feedback::{Draft, DraftConflict, PutDraft};
 
 use super::form;
 use super::store::{Entry, Op, Remote};
@@ -148,9 +148,13 @@ async fn send(inner: &Inner, e: &Entry) -> Answer {
         Err(_) => return Answer::Offline,
     };
     let (method, body) = match e.op {
+        // The wire type the server reads (viva-api), so the two cannot drift apart.
         Op::Put => (
             reqwest::Method::PUT,
-            serde_json::json!({ "base_version": e.base_version, "content": e.payload }),
+            serde_json::json!(PutDraft {
+                base_version: Some(e.base_version),
+                content: Some(e.payload.clone()),
+            }),
         ),
         Op::Submit => (reqwest::Method::POST, e.payload.clone()),
     };
