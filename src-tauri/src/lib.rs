@@ -91,7 +91,8 @@ pub fn run() {
             let link = join_link(std::env::args());
             // Feedback drafts live in the app data directory, sealed per user.
             let data = app.path().app_data_dir()?;
-            app.manage(state::AppState::new(secrets, data, resources, link));
+            let core = viva_core::Core::new(secrets, data, resources, link);
+            app.manage(state::AppState::new(core));
             Ok(())
         })
         .invoke_handler(typed)

@@ -1,9 +1,8 @@
 //! What the app keeps between commands: the core's facade and the frame channel.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
-use viva_core::{Core, SecretStore};
+use viva_core::Core;
 
 use crate::frames::Frames;
 
@@ -13,14 +12,9 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(
-        secrets: Arc<dyn SecretStore>,
-        data_dir: PathBuf,
-        resources: Option<PathBuf>,
-        join_link: Option<String>,
-    ) -> Self {
+    pub fn new(core: Core) -> Self {
         Self {
-            core: Core::new(secrets, data_dir, resources, join_link),
+            core,
             frames: Frames::default(),
         }
     }
