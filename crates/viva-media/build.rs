@@ -12,7 +12,10 @@ use prost_types::{FileDescriptorProto, FileDescriptorSet};
 /// The wheel's version, pinned once: `LIVEKIT_WHEEL_VERSION` in scripts/lib.sh, which the
 /// bootstrap also reads to download and unpack it.
 fn wheel_version() -> String {
-    let lib_sh = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/lib.sh");
+    // Read when the script runs, not baked in when it is compiled: a build script compiled
+    // in one checkout can be reused by another that shares the target directory.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let lib_sh = Path::new(&manifest_dir).join("../../scripts/lib.sh");
     println!("cargo:rerun-if-changed={}", lib_sh.display());
     let text =
         std::fs::read_to_string(&lib_sh).unwrap_or_else(|e| panic!("{}: {e}", lib_sh.display()));

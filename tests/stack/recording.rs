@@ -180,6 +180,32 @@ async fn probes(s: &Stage, room: &str, id: &str) -> Vec<(String, Value)> {
     out
 }
 
+/// Waits until the recorder has opened a file for `identity` (its "recording" event, which
+/// the server logs). The recorder joins when the recording is asked for; on a loaded machine
+/// its join and subscription can take seconds, and a test about who is in the files must not
+/// stop before the recorder has caught up.
+async fn until_recorder_writes(s: &Stage, identity: &str) {
+    let deadline = Instant::now() + T;
+    loop {
+        let log = s.server.log();
+        if log
+            .lines()
+            .any(|l| l.contains("recorder") && l.contains(identity) && l.contains(".webm"))
+        {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the recorder never opened a file for {identity}: {}",
+            log.lines()
+                .filter(|l| l.contains("recorder"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 fn ms(v: &Value) -> i64 {
     chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap())
         .unwrap()
@@ -347,6 +373,7 @@ async fn a_late_joiner_who_declines_is_left_out_and_answers_are_checked() {
         (200, Some("recording")),
         "{view}"
     );
+    until_recorder_writes(&s, &red_id).await;
 
     let guest_token = token(&s.candidate, &room, "participant").await;
     let mut green = publisher("green", &s, &guest_token, "0,255,0", "660");
