@@ -4,7 +4,7 @@
 
 use tauri_specta::{collect_commands, collect_events, Builder};
 
-use crate::commands::{app, audio, auth, camera, candidate, feedback, interviews, room};
+use crate::commands::{app, audio, auth, camera, candidate, feedback, interviews, room, video};
 use crate::frames::{JoinLinkEvent, RoomUpdateEvent};
 
 pub fn builder() -> Builder<tauri::Wry> {
@@ -16,6 +16,9 @@ pub fn builder() -> Builder<tauri::Wry> {
             auth::session_get,
             interviews::interviews_list,
             interviews::rooms_active,
+            video::video_surface,
+            video::video_layout,
+            video::video_draws,
             room::room_join,
             room::room_leave,
             room::room_set_microphone,

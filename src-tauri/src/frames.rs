@@ -12,7 +12,7 @@
 //! [u32 LE frames decoded so far][f64 LE answer time, ms since the epoch][I420 planes]`.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
@@ -22,6 +22,7 @@ use tauri_specta::Event;
 use viva_core::{scale, Delivery, FrameMailbox, RoomSink, RoomUpdate, Take, VideoFrame};
 
 use crate::state::AppState;
+use crate::surface::{Surface, VideoLayout};
 
 /// The URI scheme the UI fetches frames from.
 pub const SCHEME: &str = "viva-frame";
@@ -64,11 +65,26 @@ pub struct Frames {
     /// The tile size the UI last reported per track, whether or not the engine could choose
     /// a layer for it: frames are fitted to it before they cross (`response`).
     tiles: Arc<Mutex<HashMap<String, (u32, u32)>>>,
+    /// The native video surface, when it is used: frames go there instead of the mailbox.
+    surface: Arc<OnceLock<Surface>>,
 }
 
 impl Frames {
+    /// Sends every frame to `surface` from now on (set once, when the window is built).
+    pub fn use_surface(&self, surface: Surface) {
+        let _ = self.surface.set(surface);
+    }
+
+    pub fn surface(&self) -> Option<&Surface> {
+        self.surface.get()
+    }
+
     /// Hands a frame of `track` to the UI: to a waiting request at once, or kept as the newest.
     pub fn put(&self, track: &str, frame: Arc<VideoFrame>, decoded: u64) {
+        if let Some(surface) = self.surface.get() {
+            surface.put(track, &frame, decoded);
+            return;
+        }
         if let Some((responder, d)) = self.mailbox.put(track, Delivery { frame, decoded }) {
             responder.respond(self.response(track, &d));
         }
@@ -113,6 +129,9 @@ impl Frames {
 
     /// Forgets kept frames (the room ended; its track ids do not come back).
     fn clear(&self) {
+        if let Some(surface) = self.surface.get() {
+            surface.clear();
+        }
         self.mailbox.clear_frames();
         self.sizes().clear();
         self.tiles().clear();
@@ -223,33 +242,66 @@ pub fn handle<R: Runtime>(
     let app = ctx.app_handle().clone();
     tauri::async_runtime::spawn(async move {
         let state = app.state::<AppState>();
-        let frames = state.frames.clone();
         if let Some(size) = size {
-            frames.tiles().insert(track.clone(), size);
+            tile_size(&state, &track, size).await;
         }
-        let resized = size.filter(|s| frames.sizes().get(&track) != Some(s));
-        let preview = match ack && track == viva_core::camera::PREVIEW_TRACK {
-            true => state.core.preview().await,
-            false => None,
-        };
-        if let Some(preview) = preview {
-            preview.frame_ack(&track);
-        } else if ack || resized.is_some() {
-            if let Some(room) = state.core.current_room().await {
-                // Remembered once the engine took it (the track may not be known yet).
-                if let Some((w, h)) = resized {
-                    if room.set_video_size(&track, w, h) {
-                        frames.sizes().insert(track.clone(), (w, h));
-                    }
-                }
-                // The acknowledged slot goes straight to the newest waiting frame (put()).
-                if ack {
-                    room.frame_ack(&track);
-                }
-            }
+        if ack {
+            acknowledge(&state, &track).await;
         }
-        frames.take(&track, responder).await;
+        state.frames.clone().take(&track, responder).await;
     });
+}
+
+/// The UI shows `track` at `size` device pixels: frames are fitted to it, and the engine
+/// asks LiveKit for the layer that fits (once per size; remembered when the engine took it,
+/// as the track may not be known yet).
+async fn tile_size(state: &AppState, track: &str, size: (u32, u32)) {
+    let frames = &state.frames;
+    frames.tiles().insert(track.to_owned(), size);
+    if frames.sizes().get(track) == Some(&size) {
+        return;
+    }
+    if let Some(room) = state.core.current_room().await {
+        if room.set_video_size(track, size.0, size.1) {
+            frames.sizes().insert(track.to_owned(), size);
+        }
+    }
+}
+
+/// The UI (or the native surface) is done with a frame of `track`: the engine may send the
+/// next (the waiting frame goes straight out, see `FrameGates::ack`).
+pub async fn acknowledge(state: &AppState, track: &str) {
+    if track == viva_core::camera::PREVIEW_TRACK {
+        if let Some(preview) = state.core.preview().await {
+            preview.frame_ack(track);
+            return;
+        }
+    }
+    if let Some(room) = state.core.current_room().await {
+        room.frame_ack(track);
+    }
+}
+
+/// The UI's video layout for the native surface; each tile's size also chooses its layer.
+pub async fn place_video(state: &AppState, layout: VideoLayout) {
+    let scale = layout.scale.max(1.0);
+    let sizes: Vec<(String, (u32, u32))> = layout
+        .tiles
+        .iter()
+        .map(|t| {
+            (
+                t.track.clone(),
+                ((t.rect.w * scale) as u32, (t.rect.h * scale) as u32),
+            )
+        })
+        .filter(|(_, (w, h))| *w > 0 && *h > 0)
+        .collect();
+    if let Some(surface) = state.frames.surface() {
+        surface.set_layout(layout);
+    }
+    for (track, size) in sizes {
+        tile_size(state, &track, size).await;
+    }
 }
 
 /// Turns off WebKitGTK's accelerated compositing unless the environment decides

@@ -6,6 +6,7 @@ mod error;
 mod frames;
 mod notify;
 mod state;
+mod surface;
 
 use std::sync::Arc;
 
@@ -93,6 +94,7 @@ pub fn run() {
             let data = app.path().app_data_dir()?;
             let core = viva_core::Core::new(secrets, data, resources, link);
             app.manage(state::AppState::new(core));
+            surface::install(app)?;
             Ok(())
         })
         .invoke_handler(typed)

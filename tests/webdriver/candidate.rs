@@ -106,7 +106,7 @@ async fn a_candidate_joins_from_a_link_with_their_phone_and_finishes() {
     fill_code_form(&app, "050 987 6543").await;
     app.wait("[data-testid=room][data-is-interviewer=false]", T)
         .await;
-    let rgb = tile_rgb(&app, &interviewer_id).await;
+    let rgb = tile_rgb(&stage, &app, &interviewer_id).await;
     assert!(
         rgb[2] > 190.0 && rgb[0] < 70.0 && rgb[1] < 70.0,
         "the canvas shows the interviewer's blue: {rgb:?}"
@@ -194,7 +194,7 @@ async fn a_candidate_joins_with_the_password_sent_to_them() {
         .await;
     app.wait("[data-testid=room][data-is-interviewer=false]", T)
         .await;
-    tile_rgb(&app, &interviewer_id).await;
+    tile_rgb(&stage, &app, &interviewer_id).await;
     interviewer.wait_for("the candidate joining", T, |v| {
         v["event"] == "participant_connected"
     });

@@ -55,7 +55,7 @@ async fn the_interviewer_sees_the_candidate_and_runs_the_room() {
         .await;
 
     // The candidate's tile draws frames of the published colour.
-    let rgb = tile_rgb(&app, &candidate_id).await;
+    let rgb = tile_rgb(&stage, &app, &candidate_id).await;
     assert!(
         rgb[0] > 190.0 && rgb[1] < 70.0 && rgb[2] < 70.0,
         "the canvas shows the candidate's red: {rgb:?}"

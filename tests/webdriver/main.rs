@@ -169,35 +169,39 @@ pub async fn open_prejoin(app: &AppSession, interview: &str) {
     app.wait("[data-testid=prejoin-join]", T).await;
 }
 
-/// The centre pixel `[r, g, b]` of the video tile of `identity`, read back through a 2D
-/// canvas once the tile has drawn a few frames.
-pub async fn tile_rgb(app: &AppSession, identity: &str) -> Vec<f64> {
+/// The centre pixel `[r, g, b]` of the video tile of `identity` on screen, once the tile
+/// has drawn a few frames.
+pub async fn tile_rgb(stage: &Stage, app: &AppSession, identity: &str) -> Vec<f64> {
     let css =
         format!("[data-testid=tile][data-identity=\"{identity}\"] [data-testid=video-canvas]");
-    canvas_rgb(app, &css).await
+    canvas_rgb(stage, app, &css).await
 }
 
-/// The centre pixel `[r, g, b]` of the video canvas at `css`, once it drew a few frames.
-pub async fn canvas_rgb(app: &AppSession, css: &str) -> Vec<f64> {
+/// The centre pixel `[r, g, b]` of the video at `css` as the screen shows it, once it drew
+/// a few frames. Read from the display, not the canvas: the shell paints video natively
+/// over the page (src-tauri/src/surface), so only the screen shows what a person sees.
+pub async fn canvas_rgb(stage: &Stage, app: &AppSession, css: &str) -> Vec<f64> {
     let script = format!(
         r#"const c = document.querySelector('{css}');
-if (!c || !c.width || Number(c.dataset.frames || 0) < 5) return null;
-const probe = document.createElement('canvas');
-probe.width = c.width; probe.height = c.height;
-const ctx = probe.getContext('2d');
-ctx.drawImage(c, 0, 0);
-const d = ctx.getImageData(Math.floor(c.width / 2), Math.floor(c.height / 2), 1, 1).data;
-return [d[0], d[1], d[2]];"#
+if (!c || Number(c.dataset.frames || 0) < 5) return null;
+const b = c.getBoundingClientRect();
+return [window.screenX + b.left + b.width / 2, window.screenY + b.top + b.height / 2];"#
     );
-    let pixel = app
-        .wait_js(&format!("frames on the canvas {css}"), &script, T)
+    let at = app
+        .wait_js(&format!("frames drawn for {css}"), &script, T)
         .await;
-    pixel
+    let xy: Vec<usize> = at
         .as_array()
-        .expect("[r, g, b]")
+        .expect("[x, y]")
         .iter()
-        .map(|v| v.as_f64().unwrap_or(-1.0))
-        .collect()
+        .map(|v| v.as_f64().unwrap_or(0.0).max(0.0) as usize)
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("screen.png");
+    stage.xvfb.screenshot(&path);
+    let img = viva_testkit::image::read_png(&path);
+    let at = (xy[1].min(img.height - 1) * img.width + xy[0].min(img.width - 1)) * 3;
+    img.pixels[at..at + 3].iter().map(|&c| c as f64).collect()
 }
 
 /// Clicks an element and confirms the dialog it opens.

@@ -78,6 +78,7 @@ async fn the_interviewers_camera_reaches_the_candidate_and_turns_off_and_on() {
     )
     .await;
     let rgb = canvas_rgb(
+        &stage,
         &app,
         "[data-testid=camera-preview] [data-testid=video-canvas]",
     )
@@ -111,6 +112,7 @@ async fn the_interviewers_camera_reaches_the_candidate_and_turns_off_and_on() {
 
     // Our own tile shows our camera (mirrored: a solid colour reads the same either way).
     let own = canvas_rgb(
+        &stage,
         &app,
         "[data-testid=tile][data-local=true] [data-testid=video-canvas]",
     )
@@ -207,7 +209,12 @@ async fn the_interviewer_shares_the_screen_and_sees_a_shared_screen_on_the_main_
         ],
     );
     presenter.wait_event("connected", T);
-    let rgb = canvas_rgb(&app, "[data-testid=main-stage] [data-testid=video-canvas]").await;
+    let rgb = canvas_rgb(
+        &stage,
+        &app,
+        "[data-testid=main-stage] [data-testid=video-canvas]",
+    )
+    .await;
     assert!(
         near(&serde_json::json!(rgb), [250, 200, 0], 30.0),
         "main stage pixel {rgb:?}"
@@ -250,7 +257,7 @@ async fn the_candidates_app_shows_the_interviewers_camera() {
         .await;
     app.wait("[data-testid=room][data-is-interviewer=false]", T)
         .await;
-    let rgb = crate::tile_rgb(&app, &who).await;
+    let rgb = crate::tile_rgb(&stage, &app, &who).await;
     assert!(
         near(&serde_json::json!(rgb), CAMERA, 24.0),
         "the interviewer's tile pixel {rgb:?}"

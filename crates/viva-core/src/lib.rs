@@ -24,7 +24,7 @@ pub use drafts::{
 };
 pub use entry::{normalize_room_code, parse_join_link, Entry};
 pub use error::{CoreError, ErrorCode};
-pub use room::scale;
+pub use room::{bgra, scale};
 pub use room::{
     Delivery, EndReason, FrameMailbox, RoomController, RoomSink, RoomUpdate, Take, IN_FLIGHT,
 };

@@ -9,5 +9,6 @@ pub mod candidate;
 pub mod feedback;
 pub mod interviews;
 pub mod room;
+pub mod video;
 
 pub use viva_core::client::blocking;

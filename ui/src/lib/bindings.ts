@@ -19,6 +19,15 @@ export const commands = {
 	interviewsList: () => typedError<Interview[], CoreError>(__TAURI_INVOKE("interviews_list")),
 	roomsActive: () => typedError<ActiveRoom_Serialize[], CoreError>(__TAURI_INVOKE("rooms_active")),
 	/**
+	 *  True when video is painted natively over the page: the UI then reports its tiles with
+	 *  `video_layout` instead of fetching frames.
+	 */
+	videoSurface: () => typedError<boolean, CoreError>(__TAURI_INVOKE("video_surface")),
+	/**  Where each shown track's tile is and what the page draws over video. */
+	videoLayout: (layout: VideoLayout) => typedError<null, CoreError>(__TAURI_INVOKE("video_layout", { layout })),
+	/**  Frames the native surface drew per track, with the engine's decoded counts. */
+	videoDraws: () => typedError<TrackDraws[], CoreError>(__TAURI_INVOKE("video_draws")),
+	/**
 	 *  Joins the interview's room; updates arrive as `RoomUpdateEvent`s, frames from the
 	 *  `viva-frame` scheme (frames.rs).
 	 */
@@ -474,6 +483,14 @@ export type PublicRoomInfo = {
 	interviewType: string,
 };
 
+/**  A rectangle of the page in CSS pixels. */
+export type Rect = {
+	x: number | null,
+	y: number | null,
+	w: number | null,
+	h: number | null,
+};
+
 /**  `GET .../room/info/`. */
 export type RoomInfo = RoomInfo_Serialize | RoomInfo_Deserialize;
 
@@ -633,6 +650,13 @@ export type SyncState =
 /**  Someone else changed the same fields; waiting for the person to choose. */
 "conflict";
 
+/**  How many frames of a track the surface drew, against the engine's decoded count. */
+export type TrackDraws = {
+	track: string,
+	drawn: number,
+	decoded: number,
+};
+
 export type UserInfo = {
 	id: string,
 	username: string,
@@ -658,6 +682,24 @@ export type VideoDevice = {
 
 /**  Which of our videos. */
 export type VideoKind = "camera" | "screen_share";
+
+/**  Where video shows and what the page draws over it. */
+export type VideoLayout = {
+	tiles: VideoTile[],
+	occluders: Rect[],
+	/**  Device pixels per CSS pixel: frames are fitted to the tile's size in device pixels. */
+	scale: number | null,
+};
+
+/**  One track's place on the page. */
+export type VideoTile = {
+	track: string,
+	rect: Rect,
+	/**  Corner radius in CSS pixels (the tile's rounded corners stay rounded). */
+	radius: number | null,
+	/**  Drawn mirrored (our own camera, as a mirror shows us). */
+	mirror: boolean,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -16,6 +16,7 @@
 // `decoded` counts the frames the engine decoded on the track so far (0 when unknown).
 import { convertFileSrc } from "@tauri-apps/api/core";
 import { inTauri } from "./ipc";
+import { nativeVideo } from "./surface";
 
 export interface FrameHeader {
   trackId: string;
@@ -217,7 +218,8 @@ export function attachFrames(): Promise<void> {
 
 /** The room announced a video track: start fetching its frames, even before its canvas. */
 export function trackStarted(trackId: string): void {
-  if (!inTauri() || pumps.has(trackId)) return;
+  // With the native surface, frames never come to the page (lib/surface.ts).
+  if (!inTauri() || nativeVideo() || pumps.has(trackId)) return;
   pumps.set(trackId, startPump(trackId, PUMPS_PER_TRACK));
 }
 
