@@ -187,9 +187,13 @@ if (!c || Number(c.dataset.frames || 0) < 5) return null;
 const b = c.getBoundingClientRect();
 return [window.screenX + b.left + b.width / 2, window.screenY + b.top + b.height / 2];"#
     );
-    let at = app
-        .wait_js(&format!("frames drawn for {css}"), &script, T)
-        .await;
+    screen_pixel(stage, app, &format!("frames drawn for {css}"), &script).await
+}
+
+/// The screen's pixel `[r, g, b]` at the point `script` returns as `[x, y]` (waiting while it
+/// returns null).
+pub async fn screen_pixel(stage: &Stage, app: &AppSession, what: &str, script: &str) -> Vec<f64> {
+    let at = app.wait_js(what, script, T).await;
     let xy: Vec<usize> = at
         .as_array()
         .expect("[x, y]")

@@ -121,6 +121,18 @@ async fn the_interviewers_camera_reaches_the_candidate_and_turns_off_and_on() {
         near(&serde_json::json!(own), CAMERA, 24.0),
         "own tile pixel {own:?}"
     );
+    // The name label stays on top of the video (the native painter leaves it to the page).
+    let label = crate::screen_pixel(
+        &stage,
+        &app,
+        "our tile's label",
+        "const l = document.querySelector('[data-testid=tile][data-local=true] .label'); if (!l) return null; const b = l.getBoundingClientRect(); return [window.screenX + b.left + 3, window.screenY + b.top + b.height / 2];",
+    )
+    .await;
+    assert!(
+        !near(&serde_json::json!(label), CAMERA, 60.0),
+        "the label is covered by video: {label:?}"
+    );
     let mirrored = app
         .wait_js(
             "the mirrored own tile",

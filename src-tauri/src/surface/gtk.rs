@@ -125,6 +125,9 @@ fn paint_tile(
 ) -> Result<(), cairo::Error> {
     let r = tile.rect;
     cr.save()?;
+    let c = tile.clip;
+    cr.rectangle(c.x, c.y, c.w, c.h);
+    cr.clip();
     rounded(cr, &r, tile.radius);
     cr.clip();
     // Holes for what the page draws over the video: even-odd around the tile's rectangle.

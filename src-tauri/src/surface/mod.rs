@@ -50,6 +50,9 @@ impl Rect {
 pub struct VideoTile {
     pub track: String,
     pub rect: Rect,
+    /// The part of the page the tile may paint: the window cut by its clipping ancestors
+    /// (a scrolled film strip).
+    pub clip: Rect,
     /// Corner radius in CSS pixels (the tile's rounded corners stay rounded).
     pub radius: f64,
     /// Drawn mirrored (our own camera, as a mirror shows us).

@@ -49,15 +49,37 @@ function shown(el: HTMLElement): boolean {
   return b.width > 0 && b.height > 0 && getComputedStyle(el).visibility !== "hidden";
 }
 
+function intersect(a: Rect, b: Rect): Rect {
+  const x = Math.max(a.x, b.x);
+  const y = Math.max(a.y, b.y);
+  const w = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - x);
+  const h = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - y);
+  return { x, y, w, h };
+}
+
+/** The part of the page where `el` can show: the window, cut by every ancestor that clips
+ * (a scrolled film strip must not paint over its neighbours). */
+function visibleArea(el: HTMLElement): Rect {
+  let area: Rect = { x: 0, y: 0, w: window.innerWidth, h: window.innerHeight };
+  for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+    const style = getComputedStyle(p);
+    if (style.overflowX !== "visible" || style.overflowY !== "visible") area = intersect(area, rectOf(p));
+  }
+  return area;
+}
+
 /** The layout the shell should paint now. */
 export function currentLayout(): VideoLayout {
   const tiles: VideoTile[] = [];
   for (const [track, p] of placed) {
     if (!shown(p.el)) continue;
     const frame = p.el.closest<HTMLElement>("[data-video-frame]") ?? p.el;
+    const clip = visibleArea(p.el);
+    if (clip.w <= 0 || clip.h <= 0) continue;
     tiles.push({
       track,
       rect: rectOf(p.el),
+      clip,
       radius: parseFloat(getComputedStyle(frame).borderTopLeftRadius) || 0,
       mirror: p.el.closest(".mirror") !== null,
     });
