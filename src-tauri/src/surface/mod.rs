@@ -319,14 +319,16 @@ mod tests {
     }
 
     fn tile(track: &str, x: f64) -> VideoTile {
+        let rect = Rect {
+            x,
+            y: 0.0,
+            w: 320.0,
+            h: 180.0,
+        };
         VideoTile {
             track: track.into(),
-            rect: Rect {
-                x,
-                y: 0.0,
-                w: 320.0,
-                h: 180.0,
-            },
+            rect,
+            clip: rect,
             radius: 0.0,
             mirror: false,
         }

@@ -695,6 +695,11 @@ export type VideoLayout = {
 export type VideoTile = {
 	track: string,
 	rect: Rect,
+	/**
+	 *  The part of the page the tile may paint: the window cut by its clipping ancestors
+	 *  (a scrolled film strip).
+	 */
+	clip: Rect,
 	/**  Corner radius in CSS pixels (the tile's rounded corners stay rounded). */
 	radius: number | null,
 	/**  Drawn mirrored (our own camera, as a mirror shows us). */

@@ -5,7 +5,7 @@
 // which the painter leaves to the page. Layout is checked a few times a second and sent
 // only when it changed; the shell's draw counts come back the same way, for the canvas's
 // `data-frames` / `data-decoded` (tests and the benchmark read them) and first-frame news.
-import { commands, type Rect, type VideoLayout, type VideoTile } from "./bindings";
+import { commands, type VideoLayout, type VideoTile } from "./bindings";
 import { inTauri } from "./ipc";
 
 let native = false;
@@ -38,7 +38,15 @@ let ticks = 0;
 /** Layout checks per second; draw counts every fourth check. */
 const CHECK_MS = 100;
 
-function rectOf(el: Element): Rect {
+/** A page rectangle in CSS pixels (the bindings' `Rect` allows null for a NaN). */
+interface Area {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+function rectOf(el: Element): Area {
   const b = el.getBoundingClientRect();
   return { x: b.left, y: b.top, w: b.width, h: b.height };
 }
@@ -49,7 +57,7 @@ function shown(el: HTMLElement): boolean {
   return b.width > 0 && b.height > 0 && getComputedStyle(el).visibility !== "hidden";
 }
 
-function intersect(a: Rect, b: Rect): Rect {
+function intersect(a: Area, b: Area): Area {
   const x = Math.max(a.x, b.x);
   const y = Math.max(a.y, b.y);
   const w = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - x);
@@ -59,8 +67,8 @@ function intersect(a: Rect, b: Rect): Rect {
 
 /** The part of the page where `el` can show: the window, cut by every ancestor that clips
  * (a scrolled film strip must not paint over its neighbours). */
-function visibleArea(el: HTMLElement): Rect {
-  let area: Rect = { x: 0, y: 0, w: window.innerWidth, h: window.innerHeight };
+function visibleArea(el: HTMLElement): Area {
+  let area: Area = { x: 0, y: 0, w: window.innerWidth, h: window.innerHeight };
   for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
     const style = getComputedStyle(p);
     if (style.overflowX !== "visible" || style.overflowY !== "visible") area = intersect(area, rectOf(p));
