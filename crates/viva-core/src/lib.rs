@@ -5,6 +5,7 @@ pub mod actions;
 pub mod api;
 pub mod audio;
 pub mod audio_meter;
+pub mod bgra;
 pub mod bot;
 pub mod camera;
 pub mod client;
@@ -24,7 +25,7 @@ pub use drafts::{
 };
 pub use entry::{normalize_room_code, parse_join_link, Entry};
 pub use error::{CoreError, ErrorCode};
-pub use room::{bgra, scale};
+pub use room::scale;
 pub use room::{
     Delivery, EndReason, FrameMailbox, RoomController, RoomSink, RoomUpdate, Take, IN_FLIGHT,
 };

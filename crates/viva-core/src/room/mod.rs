@@ -14,7 +14,6 @@ use viva_media::{
     VideoFrame, VideoStream,
 };
 
-pub mod bgra;
 mod frame_gate;
 mod recording;
 pub mod scale;
