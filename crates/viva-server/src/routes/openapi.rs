@@ -372,24 +372,20 @@ pub fn spec() -> Value {
         if route.auth {
             op["security"] = json!([{ "bearer": [] }]);
         }
-        if route.path.contains("{id}") {
-            op["parameters"] = json!([{
-                "name": "id", "in": "path", "required": true,
-                "schema": { "type": "string", "format": "uuid" }
-            }]);
-        }
+        op["parameters"] = Value::Array(path_parameters(route.path));
         if route.method == "get" && LISTS.contains(&route.path) {
-            op["parameters"] = json!([
-                {
+            let list = op["parameters"].as_array_mut().expect("an array");
+            list.extend([
+                json!({
                     "name": "limit", "in": "query", "required": false,
                     "description": "Items per page (default 50)",
                     "schema": { "type": "integer", "minimum": 1, "maximum": super::paging::MAX_LIMIT }
-                },
-                {
+                }),
+                json!({
                     "name": "cursor", "in": "query", "required": false,
                     "description": "The X-Next-Cursor of the previous page",
                     "schema": { "type": "string" }
-                }
+                }),
             ]);
             op["responses"]["200"]["headers"] = json!({
                 "X-Next-Cursor": {
@@ -399,12 +395,6 @@ pub fn spec() -> Value {
             });
         }
         document_io(&mut op, route, &mut schemas);
-        if route.path.contains("{roomCode}") {
-            op["parameters"] = json!([{
-                "name": "roomCode", "in": "path", "required": true,
-                "schema": { "type": "string", "pattern": "^[2-9A-HJKMNP-Z]{8}$" }
-            }]);
-        }
         let entry = paths.entry(route.path).or_insert_with(|| json!({}));
         entry[route.method] = op;
     }
@@ -463,22 +453,25 @@ fn document_io(op: &mut Value, route: &RouteDoc, schemas: &mut SchemaGenerator) 
             }));
         }
     }
-    for (name, schema) in [
-        ("jti", json!({ "type": "string", "format": "uuid" })),
-        (
-            "name",
-            json!({ "type": "string", "pattern": "^[a-z0-9-]{1,40}$" }),
-        ),
-    ] {
-        if route.path.contains(&format!("{{{name}}}")) {
-            let params = op["parameters"].as_array_mut();
-            let param = json!({ "name": name, "in": "path", "required": true, "schema": schema });
-            match params {
-                Some(list) => list.push(param),
-                None => op["parameters"] = json!([param]),
-            }
-        }
-    }
+}
+
+/// The path parameters of `path`, each with its schema (one table: a route with a
+/// parameter not in it fails the test that validates the document).
+fn path_parameters(path: &str) -> Vec<Value> {
+    let uuid = json!({ "type": "string", "format": "uuid" });
+    path.split('/')
+        .filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}'))
+        .map(|name| {
+            let schema = match name {
+                "id" | "rid" | "jti" => uuid.clone(),
+                "name" => json!({ "type": "string", "pattern": "^[a-z0-9-]{1,40}$" }),
+                "kind" => json!({ "type": "string", "enum": ["interviewer", "candidate"] }),
+                "roomCode" => json!({ "type": "string", "pattern": "^[2-9A-HJKMNP-Z]{8}$" }),
+                other => panic!("path parameter {{{other}}} of {path} has no schema"),
+            };
+            json!({ "name": name, "in": "path", "required": true, "schema": schema })
+        })
+        .collect()
 }
 
 pub async fn document() -> Json<Value> {

@@ -51,6 +51,31 @@ async fn every_documented_route_is_served() {
     assert!(page.as_str().unwrap().contains("/api/openapi.json"));
 }
 
+/// The document is valid OpenAPI 3.1 by a real validator (openapi-spec-validator, pinned in
+/// scripts/python-tools.txt): every path parameter declared, every schema well-formed.
+#[tokio::test]
+async fn the_document_passes_an_openapi_validator() {
+    let app = TestApp::start().await;
+    let (s, doc) = app.get("/api/openapi.json", None).await;
+    assert_eq!(s, 200);
+    let validator = viva_testkit::cache::cache_dir().join("pytools/bin/openapi-spec-validator");
+    assert!(
+        validator.is_file(),
+        "{} is missing: run scripts/bootstrap",
+        validator.display()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("openapi.json");
+    std::fs::write(&file, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let out = std::process::Command::new(&validator)
+        .arg(&file)
+        .output()
+        .expect("run openapi-spec-validator");
+    let said =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && said.contains(": OK"), "{said}");
+}
+
 #[tokio::test]
 async fn metrics_need_the_metrics_token_when_one_is_set() {
     let token = "metrics-token-metrics-token";
