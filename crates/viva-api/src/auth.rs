@@ -1,6 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LoginRequest {
     #[serde(default)]
     pub username: Option<String>,
@@ -25,6 +26,7 @@ impl std::fmt::Debug for LoginRequest {
 }
 
 #[derive(Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RefreshRequest {
     #[serde(default)]
     pub refresh_token: Option<String>,
@@ -41,6 +43,7 @@ impl std::fmt::Debug for RefreshRequest {
 /// `POST /api/auth/login` and `/refresh`: a bearer access token (15 minutes) and a
 /// single-use refresh token.
 #[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TokenPair {
     pub access_token: String,
     pub refresh_token: String,
@@ -58,6 +61,7 @@ impl std::fmt::Debug for TokenPair {
 
 /// `GET /api/auth/me`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Me {
     pub id: String,
     pub username: String,
@@ -68,6 +72,7 @@ pub struct Me {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MessageResponse {
     pub message: String,
 }

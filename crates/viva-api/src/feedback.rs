@@ -44,6 +44,7 @@ pub fn competencies(interview_type: &str) -> &'static [&'static str] {
 /// the client last saw (0 when it has never seen one). A stale base gets 409 with
 /// `DraftConflict`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PutDraft {
     #[serde(default)]
     pub base_version: Option<i64>,
@@ -54,6 +55,7 @@ pub struct PutDraft {
 
 /// A draft as the server holds it. `version` 0 with empty content: no draft yet.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Draft {
     pub interview_id: String,
     pub kind: String,
@@ -66,6 +68,7 @@ pub struct Draft {
 /// The 409 body of a stale PUT: the documented error shape plus the server's current
 /// draft, so the client can show both versions side by side.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DraftConflict {
     #[serde(rename = "statusCode")]
     pub status_code: u16,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// `POST /api/public/interview/room/create` (staff).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CreatePublicRoom {
     #[serde(default)]
@@ -19,6 +20,7 @@ pub struct CreatePublicRoom {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PublicRoomCreated {
     pub room_code: String,
@@ -37,6 +39,7 @@ pub struct PublicRoomCreated {
 
 /// `GET /api/public/interview/room/{roomCode}` (public).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct PublicRoomInfo {
@@ -54,6 +57,7 @@ pub struct PublicRoomInfo {
 
 /// `POST /api/public/interview/join/{roomCode}` (public).
 #[derive(Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PublicJoinRequest {
     #[serde(default)]
@@ -74,6 +78,7 @@ impl std::fmt::Debug for PublicJoinRequest {
 }
 
 #[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PublicJoinResponse {
     /// The LiveKit join token.
@@ -104,6 +109,7 @@ impl std::fmt::Debug for PublicJoinResponse {
 
 /// `POST /api/public/interview/room/{roomCode}/end`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PublicEndResponse {
     pub message: String,
 }

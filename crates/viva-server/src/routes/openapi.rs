@@ -7,6 +7,13 @@ use schemars::schema::Schema;
 use schemars::JsonSchema;
 use serde_json::{json, Map, Value};
 
+use viva_api::auth::{LoginRequest, Me, MessageResponse, RefreshRequest, TokenPair};
+use viva_api::feedback::{Draft, DraftConflict, PutDraft};
+use viva_api::public::{
+    CreatePublicRoom, PublicEndResponse, PublicJoinRequest, PublicJoinResponse, PublicRoomCreated,
+    PublicRoomInfo,
+};
+
 use crate::extract::Json;
 
 pub struct RouteDoc {
@@ -48,6 +55,23 @@ pub fn array_of<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
     g.subschema_for::<Vec<T>>()
 }
 
+/// `doc` with its request and response schemas.
+const fn with(
+    doc: RouteDoc,
+    request: Option<SchemaOf>,
+    status: u16,
+    response: Option<SchemaOf>,
+) -> RouteDoc {
+    RouteDoc {
+        io: Io {
+            request,
+            status,
+            response,
+        },
+        ..doc
+    }
+}
+
 const fn r(
     method: &'static str,
     path: &'static str,
@@ -80,28 +104,48 @@ const LISTS: &[&str] = &[
 ];
 
 pub const ROUTES: &[RouteDoc] = &[
-    r(
+    with(
+        r(
         "post",
         "/api/auth/login",
         "auth",
         "Sign in; returns an access token (15 min) and a refresh token",
         false,
     ),
-    r(
+        Some(schema::<LoginRequest>),
+        200,
+        Some(schema::<TokenPair>),
+    ),
+    with(
+        r(
         "post",
         "/api/auth/refresh",
         "auth",
         "Rotate a refresh token; reuse of an old one revokes the session",
         false,
     ),
-    r(
+        Some(schema::<RefreshRequest>),
+        200,
+        Some(schema::<TokenPair>),
+    ),
+    with(
+        r(
         "post",
         "/api/auth/logout",
         "auth",
         "Sign out: revoke the session's tokens",
         true,
     ),
-    r("get", "/api/auth/me", "auth", "The signed-in user", true),
+        None,
+        200,
+        Some(schema::<MessageResponse>),
+    ),
+    with(
+        r("get", "/api/auth/me", "auth", "The signed-in user", true),
+        None,
+        200,
+        Some(schema::<Me>),
+    ),
     r(
         "get",
         "/api/interviews/",
@@ -207,19 +251,29 @@ pub const ROUTES: &[RouteDoc] = &[
         "The candidate's feedback (optional)",
         true,
     ),
-    r(
+    with(
+        r(
         "get",
         "/api/interviews/{id}/feedback/drafts/{kind}",
         "feedback",
         "The versioned feedback draft of one side (interviewer | candidate)",
         true,
     ),
-    r(
+        None,
+        200,
+        Some(schema::<Draft>),
+    ),
+    with(
+        r(
         "put",
         "/api/interviews/{id}/feedback/drafts/{kind}",
         "feedback",
         "Save a draft on top of base_version; 409 with the current draft when stale",
         true,
+    ),
+        Some(schema::<PutDraft>),
+        200,
+        Some(schema::<Draft>),
     ),
     r(
         "post",
@@ -293,33 +347,53 @@ pub const ROUTES: &[RouteDoc] = &[
         "One application (staff)",
         true,
     ),
-    r(
+    with(
+        r(
         "post",
         "/api/public/interview/room/create",
         "public",
         "Create a public room code for an application (staff)",
         true,
     ),
-    r(
+        Some(schema::<CreatePublicRoom>),
+        201,
+        Some(schema::<PublicRoomCreated>),
+    ),
+    with(
+        r(
         "get",
         "/api/public/interview/room/{roomCode}",
         "public",
         "A public room's job, company, instructions and status",
         false,
     ),
-    r(
+        None,
+        200,
+        Some(schema::<PublicRoomInfo>),
+    ),
+    with(
+        r(
         "post",
         "/api/public/interview/join/{roomCode}",
         "public",
         "Join with the application's phone number; returns a LiveKit token and a participant token",
         false,
     ),
-    r(
+        Some(schema::<PublicJoinRequest>),
+        200,
+        Some(schema::<PublicJoinResponse>),
+    ),
+    with(
+        r(
         "post",
         "/api/public/interview/room/{roomCode}/end",
         "public",
         "End the session (Bearer: the participant token, or a staff access token)",
         true,
+    ),
+        None,
+        200,
+        Some(schema::<PublicEndResponse>),
     ),
     r(
         "post",
@@ -395,6 +469,12 @@ pub fn spec() -> Value {
             });
         }
         document_io(&mut op, route, &mut schemas);
+        if route.method == "put" && route.path.ends_with("/feedback/drafts/{kind}") {
+            op["responses"]["409"] = json!({
+                "description": "The draft changed since base_version: the current draft",
+                "content": { "application/json": { "schema": schemas.subschema_for::<DraftConflict>() } }
+            });
+        }
         let entry = paths.entry(route.path).or_insert_with(|| json!({}));
         entry[route.method] = op;
     }
