@@ -134,7 +134,7 @@ pub enum UserCommand {
         staff: bool,
         #[arg(long)]
         superuser: bool,
-        /// E.164, e.g. +971501234567.
+        /// Any common form; stored as E.164 (default region: VIVA_DEFAULT_REGION).
         #[arg(long)]
         phone: Option<String>,
         #[arg(long)]
@@ -159,16 +159,6 @@ impl From<RoleArg> for Role {
     }
 }
 
-/// Checks an E.164 number: '+', then 8 to 15 digits, no leading zero.
-pub fn valid_e164(phone: &str) -> bool {
-    let Some(digits) = phone.strip_prefix('+') else {
-        return false;
-    };
-    (8..=15).contains(&digits.len())
-        && digits.bytes().all(|b| b.is_ascii_digit())
-        && !digits.starts_with('0')
-}
-
 #[allow(clippy::too_many_arguments)]
 pub async fn create_user(
     store: &Store,
@@ -178,6 +168,7 @@ pub async fn create_user(
     staff: bool,
     superuser: bool,
     phone: Option<String>,
+    region: phonenumber::country::Id,
     email: Option<String>,
     display_name: Option<String>,
 ) -> anyhow::Result<crate::store::User> {
@@ -186,9 +177,10 @@ pub async fn create_user(
         !username.is_empty() && username.len() <= 150,
         "username must be 1-150 characters"
     );
-    if let Some(p) = &phone {
-        anyhow::ensure!(valid_e164(p), "phone must be E.164, e.g. +971501234567");
-    }
+    // The one phone rule (crate::phone): any common form, stored as E.164.
+    let phone = phone
+        .map(|p| crate::phone::to_e164(&p, region).map_err(|e| anyhow::anyhow!("phone {e}")))
+        .transpose()?;
     let hash = hash_password(password)?;
     Ok(store
         .create_user(NewUser {
@@ -431,7 +423,7 @@ pub const DEMO_USERS: &[DemoUser] = &[
 ];
 
 /// Creates the demo users (skipping existing ones) and, once, the demo interviews.
-pub async fn demo(store: &Store) -> anyhow::Result<()> {
+pub async fn demo(store: &Store, region: phonenumber::country::Id) -> anyhow::Result<()> {
     for u in DEMO_USERS {
         if store.user_by_username(u.username).await?.is_some() {
             continue;
@@ -444,6 +436,7 @@ pub async fn demo(store: &Store) -> anyhow::Result<()> {
             u.staff,
             u.superuser,
             u.phone.map(str::to_owned),
+            region,
             None,
             Some(u.display_name.to_owned()),
         )
@@ -548,18 +541,4 @@ pub async fn demo(store: &Store) -> anyhow::Result<()> {
         println!("  {:<14} {:<20} {who}", u.username, u.password);
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn e164_numbers() {
-        assert!(valid_e164("+971501234567"));
-        assert!(!valid_e164("971501234567"));
-        assert!(!valid_e164("+0123456789"));
-        assert!(!valid_e164("+97150abc4567"));
-        assert!(!valid_e164("+1234"));
-    }
 }

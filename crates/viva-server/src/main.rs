@@ -42,7 +42,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::SetupLivekit => viva_server::setup::setup_livekit(&store, &config).await,
-        Command::Demo => viva_server::cli::demo(&store).await,
+        Command::Demo => viva_server::cli::demo(&store, config.default_region).await,
         command @ (Command::Company { .. }
         | Command::Job { .. }
         | Command::Application { .. }
@@ -78,6 +78,7 @@ async fn main() -> anyhow::Result<()> {
                 staff,
                 superuser,
                 phone,
+                config.default_region,
                 email,
                 display_name,
             )

@@ -157,6 +157,31 @@ async fn the_cli_manages_the_catalog() {
         );
         String::from_utf8(out.stdout).unwrap().trim().to_owned()
     };
+    // Users' phones follow the one phone rule: any common form, a non-number refused.
+    let user = |phone: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_viva-server"))
+            .args([
+                "user",
+                "create",
+                "--username",
+                phone,
+                "--password",
+                "pw-pw-pw-pw",
+            ])
+            .args(["--role", "candidate", "--phone", phone])
+            .env("VIVA_DATABASE_URL", &url)
+            .env("VIVA_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    assert!(user("+971 50 111 2233").status.success());
+    let refused = user("not a phone");
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("phone is not a phone number"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
     let company = run(&["company", "create", "--name", "MENA Bank"]);
     let job = run(&[
         "job",

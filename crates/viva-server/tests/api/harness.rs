@@ -213,6 +213,7 @@ impl TestApp {
             staff,
             superuser,
             None,
+            phonenumber::country::Id::AE,
             None,
             None,
         )
