@@ -12,6 +12,7 @@ pub struct UserSummary {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Interview {
     pub uuid_id: String,
@@ -30,6 +31,7 @@ pub struct Interview {
 
 /// `POST /api/interviews/`: a candidate requests an interview with an interviewer.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CreateInterview {
     #[serde(default)]
     pub receiver: Option<String>,
@@ -45,6 +47,7 @@ pub struct CreateInterview {
 
 /// `POST .../feedback/interviewer/`: the mandatory scorecard.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InterviewerFeedback {
     /// Competency name -> {rating 1..4, notes}.
     #[serde(default)]
@@ -58,6 +61,7 @@ pub struct InterviewerFeedback {
 
 /// `POST .../feedback/candidate/`: optional.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CandidateFeedback {
     /// 1..5
     #[serde(default)]
@@ -67,6 +71,7 @@ pub struct CandidateFeedback {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FeedbackResponse {
     pub id: String,
     pub interview_id: String,

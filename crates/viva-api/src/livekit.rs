@@ -2,6 +2,9 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+// Not the rooms platform's TokenRequest: the OpenAPI document names schemas by type name.
+#[cfg_attr(feature = "schema", schemars(rename = "LiveKitTokenRequest"))]
 #[serde(rename_all = "camelCase")]
 pub struct TokenRequest {
     #[serde(default)]
@@ -18,6 +21,7 @@ pub struct TokenRequest {
 }
 
 #[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TokenResponse {
     pub token: String,
@@ -38,6 +42,7 @@ impl std::fmt::Debug for TokenResponse {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectionInfo {
     pub server_url: String,
@@ -47,6 +52,7 @@ pub struct ConnectionInfo {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Features {
     pub audio: bool,
@@ -56,6 +62,7 @@ pub struct Features {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Health {
     /// healthy | unhealthy
     pub status: String,

@@ -4,6 +4,7 @@ use crate::interviews::UserSummary;
 
 /// `POST /api/interviews/{id}/join/`, exactly the documented structure.
 #[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct JoinResponse {
     pub token: String,
     pub room_name: String,
@@ -26,6 +27,7 @@ impl std::fmt::Debug for JoinResponse {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Permissions {
     pub can_publish: bool,
     pub can_subscribe: bool,
@@ -35,6 +37,7 @@ pub struct Permissions {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct JoinInterview {
     pub uuid_id: String,
     pub status: String,
@@ -47,6 +50,7 @@ pub struct JoinInterview {
 
 /// `POST .../room/ensure/`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EnsureResponse {
     pub room_name: String,
     pub created: bool,

@@ -8,10 +8,16 @@ use schemars::JsonSchema;
 use serde_json::{json, Map, Value};
 
 use viva_api::auth::{LoginRequest, Me, MessageResponse, RefreshRequest, TokenPair};
+use viva_api::catalog::{Application, Company, CreateApplication, CreateCompany, CreateJob, Job};
 use viva_api::feedback::{Draft, DraftConflict, PutDraft};
+use viva_api::interviews::{CreateInterview, Interview};
+use viva_api::livekit::{ConnectionInfo, Health, TokenRequest, TokenResponse};
 use viva_api::public::{
     CreatePublicRoom, PublicEndResponse, PublicJoinRequest, PublicJoinResponse, PublicRoomCreated,
     PublicRoomInfo,
+};
+use viva_api::rooms::{
+    ActiveRoom, ControlRequest, ControlResponse, EnsureResponse, JoinResponse, RoomInfo,
 };
 
 use crate::extract::Json;
@@ -146,54 +152,89 @@ pub const ROUTES: &[RouteDoc] = &[
         200,
         Some(schema::<Me>),
     ),
-    r(
+    with(
+        r(
         "get",
         "/api/interviews/",
         "interviews",
         "Interviews you take part in (staff: all)",
         true,
     ),
-    r(
+        None,
+        200,
+        Some(array_of::<Interview>),
+    ),
+    with(
+        r(
         "post",
         "/api/interviews/",
         "interviews",
         "Request an interview (candidates)",
         true,
     ),
-    r(
+        Some(schema::<CreateInterview>),
+        201,
+        Some(schema::<Interview>),
+    ),
+    with(
+        r(
         "get",
         "/api/interviews/{id}/",
         "interviews",
         "One interview",
         true,
     ),
-    r(
+        None,
+        200,
+        Some(schema::<Interview>),
+    ),
+    with(
+        r(
         "post",
         "/api/interviews/{id}/accept/",
         "interviews",
         "Accept (the interviewer)",
         true,
     ),
-    r(
+        None,
+        200,
+        Some(schema::<Interview>),
+    ),
+    with(
+        r(
         "post",
         "/api/interviews/{id}/decline/",
         "interviews",
         "Decline (the interviewer)",
         true,
     ),
-    r(
+        None,
+        200,
+        Some(schema::<Interview>),
+    ),
+    with(
+        r(
         "post",
         "/api/interviews/{id}/cancel/",
         "interviews",
         "Cancel (either side, or staff)",
         true,
     ),
-    r(
+        None,
+        200,
+        Some(schema::<Interview>),
+    ),
+    with(
+        r(
         "post",
         "/api/interviews/{id}/complete/",
         "interviews",
         "Complete; requires the interviewer's feedback",
         true,
+    ),
+        None,
+        200,
+        Some(schema::<Interview>),
     ),
     r(
         "get",
@@ -202,40 +243,65 @@ pub const ROUTES: &[RouteDoc] = &[
         "The interview as an iCalendar event (text/calendar), with a reminder 10 minutes before",
         true,
     ),
-    r(
+    with(
+        r(
         "post",
         "/api/interviews/{id}/join/",
         "rooms",
         "A LiveKit join token for the interview room",
         true,
     ),
-    r(
+        None,
+        200,
+        Some(schema::<JoinResponse>),
+    ),
+    with(
+        r(
         "post",
         "/api/interviews/{id}/room/ensure/",
         "rooms",
         "Create the room if missing (idempotent)",
         true,
     ),
-    r(
+        None,
+        200,
+        Some(schema::<EnsureResponse>),
+    ),
+    with(
+        r(
         "get",
         "/api/interviews/{id}/room/info/",
         "rooms",
         "Live participants from LiveKit",
         true,
     ),
-    r(
+        None,
+        200,
+        Some(schema::<RoomInfo>),
+    ),
+    with(
+        r(
         "post",
         "/api/interviews/{id}/room/controls/",
         "rooms",
         "mute | unmute | eject | end (the interviewer)",
         true,
     ),
-    r(
+        Some(schema::<ControlRequest>),
+        200,
+        Some(schema::<ControlResponse>),
+    ),
+    with(
+        r(
         "get",
         "/api/interviews/rooms/active/",
         "rooms",
         "Every active room (superusers)",
         true,
+    ),
+        None,
+        200,
+        Some(array_of::<ActiveRoom>),
     ),
     r(
         "post",
@@ -275,77 +341,137 @@ pub const ROUTES: &[RouteDoc] = &[
         200,
         Some(schema::<Draft>),
     ),
-    r(
+    with(
+        r(
         "post",
         "/api/livekit/token",
         "livekit",
         "A LiveKit token for a room you may join",
         true,
     ),
-    r(
+        Some(schema::<TokenRequest>),
+        200,
+        Some(schema::<TokenResponse>),
+    ),
+    with(
+        r(
         "get",
         "/api/livekit/connection-info",
         "livekit",
         "Where clients connect",
         true,
     ),
-    r(
+        None,
+        200,
+        Some(schema::<ConnectionInfo>),
+    ),
+    with(
+        r(
         "get",
         "/api/livekit/health",
         "livekit",
         "Whether LiveKit is configured and answering",
         false,
     ),
-    r(
+        None,
+        200,
+        Some(schema::<Health>),
+    ),
+    with(
+        r(
         "get",
         "/api/companies/",
         "catalog",
         "Companies (staff)",
         true,
     ),
-    r(
+        None,
+        200,
+        Some(array_of::<Company>),
+    ),
+    with(
+        r(
         "post",
         "/api/companies/",
         "catalog",
         "Create a company {name} (staff)",
         true,
     ),
-    r(
+        Some(schema::<CreateCompany>),
+        201,
+        Some(schema::<Company>),
+    ),
+    with(
+        r(
         "get",
         "/api/companies/{id}/",
         "catalog",
         "One company (staff)",
         true,
     ),
-    r("get", "/api/jobs/", "catalog", "Jobs (staff)", true),
-    r(
+        None,
+        200,
+        Some(schema::<Company>),
+    ),
+    with(
+        r("get", "/api/jobs/", "catalog", "Jobs (staff)", true),
+        None,
+        200,
+        Some(array_of::<Job>),
+    ),
+    with(
+        r(
         "post",
         "/api/jobs/",
         "catalog",
         "Create a job {companyId, title, description, questions} (staff)",
         true,
     ),
-    r("get", "/api/jobs/{id}/", "catalog", "One job (staff)", true),
-    r(
+        Some(schema::<CreateJob>),
+        201,
+        Some(schema::<Job>),
+    ),
+    with(
+        r("get", "/api/jobs/{id}/", "catalog", "One job (staff)", true),
+        None,
+        200,
+        Some(schema::<Job>),
+    ),
+    with(
+        r(
         "get",
         "/api/applications/",
         "catalog",
         "Applications (staff)",
         true,
     ),
-    r(
+        None,
+        200,
+        Some(array_of::<Application>),
+    ),
+    with(
+        r(
         "post",
         "/api/applications/",
         "catalog",
         "Create an application {jobId, candidateName, candidateEmail, candidatePhone} (staff)",
         true,
     ),
-    r(
+        Some(schema::<CreateApplication>),
+        201,
+        Some(schema::<Application>),
+    ),
+    with(
+        r(
         "get",
         "/api/applications/{id}/",
         "catalog",
         "One application (staff)",
         true,
+    ),
+        None,
+        200,
+        Some(schema::<Application>),
     ),
     with(
         r(
