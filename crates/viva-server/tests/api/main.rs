@@ -7,6 +7,7 @@ mod calendar;
 mod catalog;
 mod dial_in_matrix;
 mod drafts;
+mod fuzz;
 mod harness;
 mod interviews;
 mod lists;
