@@ -14,6 +14,7 @@ mod interviews;
 mod livekit_api;
 pub mod openapi;
 mod openapi_platform;
+mod openapi_seed;
 mod ops;
 mod paging;
 mod platform;
