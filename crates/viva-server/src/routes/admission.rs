@@ -17,25 +17,27 @@ pub fn require_joinable(interview: &Interview) -> Result<(), ApiError> {
     }
 }
 
-/// An ejected identity gets no more tokens for that room (LiveKit's open-source server
-/// does not revoke tokens itself; refusing new ones is what makes an eject stick).
-async fn refuse_if_banned(state: &AppState, room: &str, identity: &str) -> Result<(), ApiError> {
-    if state.store.is_banned(room, identity).await? {
-        return Err(ApiError::forbidden("You were removed from this room"));
-    }
-    Ok(())
-}
-
 /// `identity` may join `room`: the room has not ended and they were not removed from it.
 /// The LiveKit room is created here (or found) with its stored options, because LiveKit
 /// runs with `room.auto_create: false`: no token can create a room, so a token handed out
 /// before an end finds nothing to join. LiveKit also closes an empty room by itself; the
 /// next admitted join brings it back.
 pub async fn admit(state: &AppState, room: &Room, identity: &str) -> Result<(), ApiError> {
+    let banned = state.store.is_banned(&room.name, identity).await?;
+    admit_known(state, room, banned).await
+}
+
+/// `admit`, for a caller who already read whether the identity was removed from the room
+/// (the interview join reads it with everything else in one statement).
+pub async fn admit_known(state: &AppState, room: &Room, banned: bool) -> Result<(), ApiError> {
     if room.status == RoomStatus::Ended {
         return Err(ApiError::forbidden("This room has ended"));
     }
-    refuse_if_banned(state, &room.name, identity).await?;
+    // An ejected identity gets no more tokens for that room (LiveKit's open-source server
+    // does not revoke tokens itself; refusing new ones is what makes an eject stick).
+    if banned {
+        return Err(ApiError::forbidden("You were removed from this room"));
+    }
     open_in_livekit(state, room).await
 }
 

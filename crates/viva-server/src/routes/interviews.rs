@@ -37,11 +37,11 @@ pub fn side_of(interview: &Interview, user_id: Uuid) -> Option<Side> {
 
 /// Loads the interview; 404 when it does not exist.
 pub async fn load(state: &AppState, id: Uuid) -> Result<Interview, ApiError> {
-    state
-        .store
-        .interview(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("Interview {id} not found")))
+    state.store.interview(id).await?.ok_or_else(|| not_found(id))
+}
+
+pub fn not_found(id: Uuid) -> ApiError {
+    ApiError::not_found(format!("Interview {id} not found"))
 }
 
 /// Loads the interview and requires the caller to take part in it.
@@ -51,12 +51,14 @@ pub async fn load_as_participant(
     user: &CurrentUser,
 ) -> Result<(Interview, Side), ApiError> {
     let interview = load(state, id).await?;
-    match side_of(&interview, user.id()) {
-        Some(side) => Ok((interview, side)),
-        None => Err(ApiError::forbidden(
-            "You are not a participant of this interview",
-        )),
-    }
+    let side = participant_side(&interview, user)?;
+    Ok((interview, side))
+}
+
+/// The caller's side of the interview; 403 when they take part in it on neither.
+pub fn participant_side(interview: &Interview, user: &CurrentUser) -> Result<Side, ApiError> {
+    side_of(interview, user.id())
+        .ok_or_else(|| ApiError::forbidden("You are not a participant of this interview"))
 }
 
 pub fn summary(user: &User) -> UserSummary {
@@ -136,7 +138,7 @@ pub async fn list(
     Ok(paging::respond(listed, listing_dto))
 }
 
-fn party(p: Party) -> UserSummary {
+pub fn party(p: Party) -> UserSummary {
     UserSummary {
         id: p.id.to_string(),
         username: p.username,

@@ -9,7 +9,7 @@ use viva_api::rooms::{
     ParticipantState, Permissions, RoomInfo,
 };
 
-use super::interviews::{load, load_as_participant, sides, Side};
+use super::interviews::{self, load, load_as_participant, sides, Side};
 use crate::domain::{
     interview_room_name, ms_to_rfc3339, now_ms, user_identity, InterviewStatus, RoomRole,
     RoomStatus, RoomType,
@@ -84,11 +84,22 @@ pub async fn join(
     Path(id): Path<Uuid>,
 ) -> Result<Json<JoinResponse>, ApiError> {
     refuse_superuser(&user)?;
-    let (interview, side) = load_as_participant(&state, id, &user).await?;
-    admission::require_joinable(&interview)?;
     let identity = user_identity(user.id());
-    let (room, _) = room_row_for(&state, &interview).await?;
-    admission::admit(&state, &room, &identity).await?;
+    // One statement for everything the join reads (the interview, its room, the ban, the
+    // other side): the join's cost was the number of its statements.
+    let view = state
+        .store
+        .join_view(id, &interview_room_name(id), user.id(), &identity)
+        .await?
+        .ok_or_else(|| interviews::not_found(id))?;
+    let side = interviews::participant_side(&view.interview, &user)?;
+    admission::require_joinable(&view.interview)?;
+    let room = match view.room {
+        Some(room) => room,
+        None => room_row_for(&state, &view.interview).await?.0,
+    };
+    admission::admit_known(&state, &room, view.banned).await?;
+    let interview = view.interview;
     let is_interviewer = side == Side::Interviewer;
     let issued = state
         .issue_join_token(
@@ -123,7 +134,13 @@ pub async fn join(
     } else {
         interview
     };
-    let (sender, receiver) = sides(&state, &interview, Some(&user.user)).await?;
+    let other = view.other.map(interviews::party).ok_or_else(|| {
+        ApiError::internal(format!("interview {id} refers to a missing user"))
+    })?;
+    let (sender, receiver) = match side {
+        Side::Candidate => (interviews::summary(&user.user), other),
+        Side::Interviewer => (other, interviews::summary(&user.user)),
+    };
     Ok(Json(JoinResponse {
         token: issued.token,
         room_name: room.name,

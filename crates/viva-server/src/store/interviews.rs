@@ -49,28 +49,35 @@ pub struct InterviewListing {
     pub interviewer_feedback_submitted: bool,
 }
 
-const COLUMNS: &str = "id, sender_id, receiver_id, topic, status, scheduled_time, \
+pub(super) const COLUMNS: &str = "id, sender_id, receiver_id, topic, status, scheduled_time, \
                        duration_minutes, interview_type, application_id";
 
 fn from_row(row: &AnyRow) -> Result<Interview> {
-    let status: String = row.try_get("status")?;
-    let kind: String = row.try_get("interview_type")?;
+    from_row_as(row, "")
+}
+
+/// An interview read from columns named `{prefix}{column}`, for statements that join it
+/// with tables whose column names it shares.
+pub(super) fn from_row_as(row: &AnyRow, prefix: &str) -> Result<Interview> {
+    let c = |name: &str| format!("{prefix}{name}");
+    let status: String = row.try_get(c("status").as_str())?;
+    let kind: String = row.try_get(c("interview_type").as_str())?;
     Ok(Interview {
-        id: uuid_col(row, "id")?,
-        sender_id: uuid_col(row, "sender_id")?,
-        receiver_id: uuid_col(row, "receiver_id")?,
-        topic: row.try_get("topic")?,
+        id: uuid_col(row, &c("id"))?,
+        sender_id: uuid_col(row, &c("sender_id"))?,
+        receiver_id: uuid_col(row, &c("receiver_id"))?,
+        topic: row.try_get(c("topic").as_str())?,
         status: InterviewStatus::parse(&status)
             .ok_or_else(|| StoreError::Corrupt(format!("status '{status}'")))?,
-        scheduled_time_ms: row.try_get("scheduled_time")?,
-        duration_minutes: row.try_get("duration_minutes")?,
+        scheduled_time_ms: row.try_get(c("scheduled_time").as_str())?,
+        duration_minutes: row.try_get(c("duration_minutes").as_str())?,
         interview_type: InterviewType::parse(&kind)
             .ok_or_else(|| StoreError::Corrupt(format!("interview_type '{kind}'")))?,
-        application_id: opt_uuid_col(row, "application_id")?,
+        application_id: opt_uuid_col(row, &c("application_id"))?,
     })
 }
 
-fn party(row: &AnyRow, prefix: &str, id: Uuid) -> Result<Party> {
+pub(super) fn party(row: &AnyRow, prefix: &str, id: Uuid) -> Result<Party> {
     Ok(Party {
         id,
         username: row.try_get(format!("{prefix}_username").as_str())?,

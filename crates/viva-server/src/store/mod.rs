@@ -13,6 +13,7 @@ mod drafts;
 mod endings;
 mod feedback;
 mod interviews;
+mod join;
 mod limits;
 mod outbox;
 pub mod page;
@@ -37,6 +38,7 @@ pub use drafts::{write_draft, DraftWrite, IdemKey, Idempotent, Step, StoredDraft
 pub use endings::{CleanupReport, RoomEnding, RETENTION_MS};
 pub use feedback::{submit_feedback_in, Feedback, NewFeedback};
 pub use interviews::{Interview, InterviewListing, NewInterview, Party};
+pub use join::JoinView;
 pub use outbox::OutboxMessage;
 pub use page::{Page, Paged};
 pub use participants::{ParticipantRecord, ParticipantSeen, TrackSeen};

@@ -59,12 +59,12 @@ pub enum RoomScope {
     HostedBy(Uuid),
 }
 
-const COLUMNS: &str = "id, name, interview_id, room_code, template, status, title, host_id, \
+pub(super) const COLUMNS: &str = "id, name, interview_id, room_code, template, status, title, host_id, \
                        created_by, room_type, max_participants, empty_timeout, max_duration, \
                        video_codec, simulcast, hosts_only_publish, recording_enabled, \
                        sip_enabled, created_at, updated_at, started_at, ended_at";
 
-fn from_row(row: &AnyRow) -> Result<Room> {
+pub(super) fn from_row(row: &AnyRow) -> Result<Room> {
     let status: String = row.try_get("status")?;
     let created_at_ms: i64 = row.try_get("created_at")?;
     Ok(Room {
