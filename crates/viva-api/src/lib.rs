@@ -11,6 +11,7 @@ pub mod error;
 pub mod feedback;
 pub mod interviews;
 pub mod livekit;
+pub mod ops;
 pub mod phone;
 pub mod platform;
 pub mod public;

@@ -37,7 +37,11 @@ pub fn side_of(interview: &Interview, user_id: Uuid) -> Option<Side> {
 
 /// Loads the interview; 404 when it does not exist.
 pub async fn load(state: &AppState, id: Uuid) -> Result<Interview, ApiError> {
-    state.store.interview(id).await?.ok_or_else(|| not_found(id))
+    state
+        .store
+        .interview(id)
+        .await?
+        .ok_or_else(|| not_found(id))
 }
 
 pub fn not_found(id: Uuid) -> ApiError {

@@ -28,6 +28,9 @@ pub struct Io {
     /// The success status (200, 201, 204).
     pub status: u16,
     pub response: Option<SchemaOf>,
+    /// The media type of the bodies: JSON, unless the route takes or answers text, HTML,
+    /// iCalendar or LiveKit's webhook JSON.
+    pub media: &'static str,
 }
 
 impl Io {
@@ -35,7 +38,19 @@ impl Io {
         request: None,
         status: 200,
         response: None,
+        media: "application/json",
     };
+}
+
+/// The schema of a text body (plain text, HTML, iCalendar).
+pub fn text(g: &mut SchemaGenerator) -> Schema {
+    g.subschema_for::<String>()
+}
+
+/// A schema written out as JSON Schema, for bodies no Rust type of ours describes (GraphQL's
+/// envelope, LiveKit's webhook event, this document).
+pub fn literal(schema: Value) -> Schema {
+    serde_json::from_value(schema).expect("a literal schema is valid JSON Schema")
 }
 
 /// The schema of `T`, as a reference into `components.schemas`.
@@ -46,6 +61,68 @@ pub fn schema<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
 /// The schema of a JSON array of `T`.
 pub fn array_of<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
     g.subschema_for::<Vec<T>>()
+}
+
+/// GraphQL over HTTP: one operation per request.
+pub fn graphql_request(_: &mut SchemaGenerator) -> Schema {
+    literal(json!({
+        "type": "object",
+        "required": ["query"],
+        "properties": {
+            "query": { "type": "string" },
+            "operationName": { "type": ["string", "null"] },
+            "variables": { "type": ["object", "null"] }
+        }
+    }))
+}
+
+/// GraphQL's answer: `data`, and `errors` when a field failed (with `extensions.code`).
+pub fn graphql_response(_: &mut SchemaGenerator) -> Schema {
+    literal(json!({
+        "type": "object",
+        "properties": {
+            "data": {},
+            "errors": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["message"],
+                    "properties": {
+                        "message": { "type": "string" },
+                        "path": { "type": "array" },
+                        "extensions": { "type": "object" }
+                    }
+                }
+            }
+        }
+    }))
+}
+
+/// LiveKit's `WebhookEvent` in its protobuf JSON form (LiveKit's schema, not ours: only
+/// what a delivery always has is listed).
+pub fn webhook_event(_: &mut SchemaGenerator) -> Schema {
+    literal(json!({
+        "type": "object",
+        "required": ["event", "id"],
+        "properties": {
+            "event": { "type": "string", "examples": ["participant_joined", "room_finished"] },
+            "id": { "type": "string" },
+            "createdAt": { "type": ["string", "integer"] },
+            "room": { "type": "object" },
+            "participant": { "type": "object" },
+            "track": { "type": "object" },
+            "egressInfo": { "type": "object" }
+        }
+    }))
+}
+
+/// An OpenAPI 3.1 document.
+pub fn openapi_document(_: &mut SchemaGenerator) -> Schema {
+    literal(json!({
+        "type": "object",
+        "required": ["openapi", "info", "paths"],
+        "properties": { "openapi": { "type": "string" } }
+    }))
 }
 
 /// Every documented route: the seeds' and the rooms platform's.
@@ -146,18 +223,25 @@ pub fn spec() -> Value {
 fn document_io(op: &mut Value, route: &RouteDoc, schemas: &mut SchemaGenerator) {
     let io = &route.io;
     if let Some(request) = io.request {
+        // Signing out works with or without the refresh token in the body.
+        let required = route.path != "/api/auth/logout";
         op["requestBody"] = json!({
-            "required": true,
-            "content": { "application/json": { "schema": request(schemas) } }
+            "required": required,
+            "content": { io.media: { "schema": request(schemas) } }
         });
     }
     if io.status != 200 || io.response.is_some() {
         let mut ok = json!({ "description": "Success" });
         if let Some(response) = io.response {
-            ok["content"] = json!({ "application/json": { "schema": response(schemas) } });
+            ok["content"] = json!({ io.media: { "schema": response(schemas) } });
         }
         let responses = op["responses"].as_object_mut().expect("responses");
         responses.remove("200");
+        if route.path == "/readyz" {
+            let mut unready = ok.clone();
+            unready["description"] = json!("The database does not answer");
+            responses.insert("503".into(), unready);
+        }
         responses.insert(io.status.to_string(), ok);
     }
     if route.method == "get" && route.path == "/api/v1/rooms/" {

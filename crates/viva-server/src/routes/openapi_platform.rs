@@ -44,6 +44,7 @@ const fn p(
             request,
             status,
             response,
+            ..Io::NONE
         },
     }
 }

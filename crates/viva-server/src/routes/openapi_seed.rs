@@ -6,8 +6,11 @@
 use viva_api::auth::{LoginRequest, Me, MessageResponse, RefreshRequest, TokenPair};
 use viva_api::catalog::{Application, Company, CreateApplication, CreateCompany, CreateJob, Job};
 use viva_api::feedback::{Draft, PutDraft};
-use viva_api::interviews::{CreateInterview, Interview};
+use viva_api::interviews::{
+    CandidateFeedback, CreateInterview, FeedbackResponse, Interview, InterviewerFeedback,
+};
 use viva_api::livekit::{ConnectionInfo, Health, TokenRequest, TokenResponse};
+use viva_api::ops::{Liveness, Readiness};
 use viva_api::public::{
     CreatePublicRoom, PublicEndResponse, PublicJoinRequest, PublicJoinResponse, PublicRoomCreated,
     PublicRoomInfo,
@@ -16,7 +19,10 @@ use viva_api::rooms::{
     ActiveRoom, ControlRequest, ControlResponse, EnsureResponse, JoinResponse, RoomInfo,
 };
 
-use super::openapi::{array_of, schema, Io, RouteDoc, SchemaOf};
+use super::openapi::{
+    array_of, graphql_request, graphql_response, openapi_document, schema, text, webhook_event, Io,
+    RouteDoc, SchemaOf,
+};
 
 /// `doc` with its request and response schemas.
 const fn with(
@@ -30,9 +36,16 @@ const fn with(
             request,
             status,
             response,
+            media: doc.io.media,
         },
         ..doc
     }
+}
+
+/// `doc`, whose bodies are of media type `media` rather than JSON.
+const fn media(mut doc: RouteDoc, media: &'static str) -> RouteDoc {
+    doc.io.media = media;
+    doc
 }
 
 const fn r(
@@ -82,10 +95,10 @@ pub const ROUTES: &[RouteDoc] = &[
             "post",
             "/api/auth/logout",
             "auth",
-            "Sign out: revoke the session's tokens",
+            "Sign out: revoke the session's tokens (the body, optional, names the refresh token)",
             true,
         ),
-        None,
+        Some(schema::<RefreshRequest>),
         200,
         Some(schema::<MessageResponse>),
     ),
@@ -179,12 +192,20 @@ pub const ROUTES: &[RouteDoc] = &[
         200,
         Some(schema::<Interview>),
     ),
-    r(
-        "get",
-        "/api/interviews/{id}/calendar.ics",
-        "interviews",
-        "The interview as an iCalendar event (text/calendar), with a reminder 10 minutes before",
-        true,
+    with(
+        media(
+            r(
+                "get",
+                "/api/interviews/{id}/calendar.ics",
+                "interviews",
+                "The interview as an iCalendar event, with a reminder 10 minutes before",
+                true,
+            ),
+            "text/calendar",
+        ),
+        None,
+        200,
+        Some(text),
     ),
     with(
         r(
@@ -246,19 +267,29 @@ pub const ROUTES: &[RouteDoc] = &[
         200,
         Some(array_of::<ActiveRoom>),
     ),
-    r(
-        "post",
-        "/api/interviews/{id}/feedback/interviewer/",
-        "feedback",
-        "The interviewer's scorecard (mandatory)",
-        true,
+    with(
+        r(
+            "post",
+            "/api/interviews/{id}/feedback/interviewer/",
+            "feedback",
+            "The interviewer's scorecard (mandatory)",
+            true,
+        ),
+        Some(schema::<InterviewerFeedback>),
+        200,
+        Some(schema::<FeedbackResponse>),
     ),
-    r(
-        "post",
-        "/api/interviews/{id}/feedback/candidate/",
-        "feedback",
-        "The candidate's feedback (optional)",
-        true,
+    with(
+        r(
+            "post",
+            "/api/interviews/{id}/feedback/candidate/",
+            "feedback",
+            "The candidate's feedback (optional)",
+            true,
+        ),
+        Some(schema::<CandidateFeedback>),
+        200,
+        Some(schema::<FeedbackResponse>),
     ),
     with(
         r(
@@ -464,35 +495,79 @@ pub const ROUTES: &[RouteDoc] = &[
         200,
         Some(schema::<PublicEndResponse>),
     ),
-    r(
-        "post",
-        "/graphql",
-        "graphql",
-        "GraphQL: createInterviewRoom, getRoomToken (one-time passwords), application (agents)",
-        false,
+    with(
+        r(
+            "post",
+            "/graphql",
+            "graphql",
+            "GraphQL: createInterviewRoom, getRoomToken (one-time passwords), application (agents)",
+            false,
+        ),
+        Some(graphql_request),
+        200,
+        Some(graphql_response),
     ),
-    r("get", "/healthz", "ops", "Liveness", false),
-    r("get", "/readyz", "ops", "Readiness (database)", false),
-    r(
-        "get",
-        "/metrics",
-        "ops",
-        "Prometheus metrics (bearer VIVA_METRICS_TOKEN; without one, this machine only)",
-        false,
+    with(
+        r("get", "/healthz", "ops", "Liveness", false),
+        None,
+        200,
+        Some(schema::<Liveness>),
     ),
-    r(
-        "post",
-        "/webhooks/livekit/",
-        "livekit",
-        "LiveKit's webhooks: signed by LiveKit with the API secret (401 otherwise); each event id acted on once",
-        false,
+    with(
+        r("get", "/readyz", "ops", "Readiness (database)", false),
+        None,
+        200,
+        Some(schema::<Readiness>),
     ),
-    r("get", "/api/openapi.json", "ops", "This document", false),
-    r(
-        "get",
-        "/api/docs",
-        "ops",
-        "Human-readable API documentation",
-        false,
+    with(
+        media(
+            r(
+                "get",
+                "/metrics",
+                "ops",
+                "Prometheus metrics (bearer VIVA_METRICS_TOKEN; without one, this machine only)",
+                false,
+            ),
+            "text/plain",
+        ),
+        None,
+        200,
+        Some(text),
+    ),
+    with(
+        media(
+            r(
+                "post",
+                "/webhooks/livekit/",
+                "livekit",
+                "LiveKit's webhooks: signed by LiveKit with the API secret (401 otherwise); each event id acted on once",
+                false,
+            ),
+            "application/webhook+json",
+        ),
+        Some(webhook_event),
+        200,
+        None,
+    ),
+    with(
+        r("get", "/api/openapi.json", "ops", "This document", false),
+        None,
+        200,
+        Some(openapi_document),
+    ),
+    with(
+        media(
+            r(
+                "get",
+                "/api/docs",
+                "ops",
+                "Human-readable API documentation",
+                false,
+            ),
+            "text/html",
+        ),
+        None,
+        200,
+        Some(text),
     ),
 ];

@@ -3,15 +3,17 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use serde_json::json;
+use viva_api::ops::{Liveness, Readiness};
 
 use crate::auth::token_hash;
 use crate::error::ApiError;
 use crate::extract::Json;
 use crate::state::AppState;
 
-pub async fn healthz() -> Json<serde_json::Value> {
-    Json(json!({ "status": "ok" }))
+pub async fn healthz() -> Json<Liveness> {
+    Json(Liveness {
+        status: "ok".into(),
+    })
 }
 
 /// Ready when the database answers; LiveKit is reported, not required (rooms fail with a
@@ -25,11 +27,11 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     };
     (
         status,
-        Json(json!({
-            "status": if db { "ready" } else { "not ready" },
-            "database": db,
-            "livekit_configured": state.livekit.config().configured(),
-        })),
+        Json(Readiness {
+            status: if db { "ready" } else { "not ready" }.into(),
+            database: db,
+            livekit_configured: state.livekit.config().configured(),
+        }),
     )
 }
 

@@ -134,9 +134,10 @@ pub async fn join(
     } else {
         interview
     };
-    let other = view.other.map(interviews::party).ok_or_else(|| {
-        ApiError::internal(format!("interview {id} refers to a missing user"))
-    })?;
+    let other = view
+        .other
+        .map(interviews::party)
+        .ok_or_else(|| ApiError::internal(format!("interview {id} refers to a missing user")))?;
     let (sender, receiver) = match side {
         Side::Candidate => (interviews::summary(&user.user), other),
         Side::Interviewer => (other, interviews::summary(&user.user)),

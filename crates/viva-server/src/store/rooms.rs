@@ -59,7 +59,8 @@ pub enum RoomScope {
     HostedBy(Uuid),
 }
 
-pub(super) const COLUMNS: &str = "id, name, interview_id, room_code, template, status, title, host_id, \
+pub(super) const COLUMNS: &str =
+    "id, name, interview_id, room_code, template, status, title, host_id, \
                        created_by, room_type, max_participants, empty_timeout, max_duration, \
                        video_codec, simulcast, hosts_only_publish, recording_enabled, \
                        sip_enabled, created_at, updated_at, started_at, ended_at";

@@ -250,13 +250,22 @@ async fn conformance(store: Store) {
     assert!(!store.is_banned("r2", "user-x").await.unwrap());
 
     // a join's one statement: the interview, its room, the ban and the other side
-    let seen = store.join_view(i.id, "r1", cand.id, "user-x").await.unwrap();
+    let seen = store
+        .join_view(i.id, "r1", cand.id, "user-x")
+        .await
+        .unwrap();
     let seen = seen.unwrap();
-    assert_eq!(seen.interview, store.interview(i.id).await.unwrap().unwrap());
+    assert_eq!(
+        seen.interview,
+        store.interview(i.id).await.unwrap().unwrap()
+    );
     assert_eq!(seen.room, store.room("r1").await.unwrap());
     assert!(seen.banned);
     assert_eq!(seen.other.unwrap().id, intv.id);
-    let seen = store.join_view(i.id, "r2", intv.id, "user-y").await.unwrap();
+    let seen = store
+        .join_view(i.id, "r2", intv.id, "user-y")
+        .await
+        .unwrap();
     let seen = seen.unwrap();
     assert!(seen.room.is_none() && !seen.banned);
     assert_eq!(seen.other.unwrap().username, "cand");
