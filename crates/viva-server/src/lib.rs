@@ -35,13 +35,14 @@ pub fn app(state: AppState) -> axum::Router {
 
 /// Serves the app on `listener` until SIGINT/SIGTERM, with client addresses available to
 /// handlers (login throttling), and runs the background sweeper (rooms at their maximum
-/// duration, cleanup), recording uploads and SQLite checkpoints alongside.
+/// duration, cleanup), recording uploads, SQLite checkpoints and the metrics' upkeep alongside.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> anyhow::Result<()> {
     let addr: SocketAddr = listener.local_addr()?;
     tracing::info!(%addr, node = %state.node_id, "viva-server listening");
     let _sweeper = sweeper::spawn(state.clone());
     let _recordings = recording::spawn_maintenance(state.clone());
     let _checkpoints = state.store.spawn_checkpoints();
+    let _metrics = state.metrics.spawn_upkeep();
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),

@@ -66,9 +66,7 @@ impl AppState {
                 expires_at_ms: issued.expires_at_ms,
             })
             .await?;
-        self.metrics
-            .tokens_issued
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.metrics.tokens_issued.increment(1);
         Ok(issued)
     }
 }

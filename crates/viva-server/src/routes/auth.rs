@@ -1,6 +1,5 @@
 use axum::extract::State;
 use axum::http::HeaderMap;
-use std::sync::atomic::Ordering;
 use uuid::Uuid;
 use viva_api::auth::{LoginRequest, Me, MessageResponse, RefreshRequest, TokenPair};
 
@@ -60,7 +59,7 @@ pub async fn login(
         over |= count > *max;
     }
     if over {
-        state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
+        state.metrics.rate_limited.increment(1);
         let retry_after = ((window_ms - now.rem_euclid(window_ms)) / 1000) as u64;
         return Err(ApiError::too_many_requests(retry_after.max(1)));
     }
@@ -88,7 +87,7 @@ pub async fn login(
             Ok(Json(pair(&state, &user, family_id, refresh)))
         }
         _ => {
-            state.metrics.logins_failed.fetch_add(1, Ordering::Relaxed);
+            state.metrics.logins_failed.increment(1);
             Err(ApiError::unauthorized("Invalid username or password"))
         }
     }

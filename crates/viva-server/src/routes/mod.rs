@@ -232,7 +232,7 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     .into_response()
 }
 
-/// Counts responses and logs one line per request. Logs the route template, never the
+/// Counts responses, times them per route and logs one line per request. Logs the route template, never the
 /// raw path or query: paths carry room codes and queries could carry anything.
 async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let method = req.method().clone();
@@ -244,7 +244,9 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
     let started = std::time::Instant::now();
     let res = next.run(req).await;
     let status = res.status().as_u16();
-    state.metrics.record_status(status);
+    state
+        .metrics
+        .record_request(method.as_str(), &route, status, started.elapsed());
     tracing::info!(
         %method,
         route,

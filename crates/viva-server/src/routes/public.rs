@@ -24,7 +24,6 @@
 //!   hash of the code.
 
 use super::admission;
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::extract::State;
@@ -67,7 +66,7 @@ pub async fn throttle(
     let now = now_ms();
     let (count, start) = state.store.rate_limit_hit(bucket, window_ms, now).await?;
     if count > limit {
-        state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
+        state.metrics.rate_limited.increment(1);
         let retry = (start + window_ms - now).max(0) as u64;
         return Err(ApiError::too_many_requests(retry.div_ceil(1000)));
     }

@@ -16,6 +16,14 @@ async fn health_readiness_and_metrics_answer() {
         text.contains("viva_http_responses_total{class=\"2xx\"}"),
         "{text}"
     );
+    // Each route has its latency histogram, under its template, not the path asked for.
+    let healthz = "viva_http_request_duration_seconds_count{method=\"GET\",route=\"/healthz\"} 1";
+    assert!(text.contains(healthz), "{text}");
+    app.get(&format!("/api/interviews/{}/", uuid::Uuid::new_v4()), None)
+        .await;
+    let (_, body) = app.get("/metrics", None).await;
+    let text = body.as_str().expect("metrics are text");
+    assert!(text.contains("route=\"/api/interviews/{id}/\""), "{text}");
 }
 
 #[tokio::test]
