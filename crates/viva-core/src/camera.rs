@@ -126,7 +126,7 @@ pub(crate) fn screen(id: &str) -> Result<Device, CoreError> {
 }
 
 /// A capture frame as the media engine's frame (same layout: no copy).
-pub(crate) fn media_frame(frame: viva_capture::Frame) -> VideoFrame {
+pub fn media_frame(frame: viva_capture::Frame) -> VideoFrame {
     VideoFrame {
         width: frame.width,
         height: frame.height,

@@ -1,12 +1,11 @@
 //! viva-core: everything the desktop app does that is not drawing. The Tauri shell and
-//! `viva-bot` call into it; it never knows about Tauri.
+//! `viva-bot` (crates/viva-bot) call into it; it never knows about Tauri.
 
 pub mod actions;
 pub mod api;
 pub mod audio;
 pub mod audio_meter;
 pub mod bgra;
-pub mod bot;
 pub mod camera;
 pub mod client;
 pub mod drafts;

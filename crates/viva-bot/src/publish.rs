@@ -14,10 +14,11 @@ use std::sync::Arc;
 
 use viva_capture::{Capture, CaptureConfig, FrameHandler, Stream};
 
-use super::Args;
-use crate::camera::{self, media_frame};
-use crate::error::{CoreError, ErrorCode};
-use crate::room::VideoKind;
+use viva_core::camera::{self, media_frame};
+use viva_core::room::VideoKind;
+use viva_core::{CoreError, ErrorCode};
+
+use crate::args::Args;
 
 /// Stops the publishing tasks (and the camera capture) when dropped.
 pub struct Publishers {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use viva_media::synthetic::{rms, zero_crossing_frequency};
 use viva_media::{AudioStream, RemoteTrack, TrackKind, VideoFormat, VideoStream};
 
-use super::output::emit;
+use crate::output::emit;
 
 /// Stops the watcher when dropped.
 pub struct Watcher(tokio::task::JoinHandle<()>);
