@@ -13,6 +13,7 @@ pub mod livekit;
 pub mod metrics;
 pub mod notify;
 pub mod phone;
+pub mod policy;
 pub mod recording;
 pub mod routes;
 pub mod secret;

@@ -6,10 +6,10 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use uuid::Uuid;
 
-use super::interviews::{load_as_participant, sides};
 use crate::domain::{now_ms, InterviewStatus};
 use crate::error::ApiError;
 use crate::extract::Path;
+use crate::policy::participants::{load_as_participant, sides};
 use crate::session::CurrentUser;
 use crate::state::AppState;
 use crate::store::Interview;

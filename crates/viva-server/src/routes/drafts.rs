@@ -8,11 +8,11 @@ use axum::response::{IntoResponse, Response};
 use uuid::Uuid;
 use viva_api::feedback::{Draft, DraftConflict, PutDraft};
 
-use super::feedback::{require_feedback_window, require_side};
-use super::idempotency;
 use crate::domain::{ms_to_rfc3339, FeedbackKind};
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
+use crate::policy::feedback::{require_feedback_window, require_side};
+use crate::policy::idempotency;
 use crate::session::CurrentUser;
 use crate::state::AppState;
 use crate::store::{write_draft, DraftWrite, Idempotent, Step, StoredDraft};

@@ -9,13 +9,13 @@ use uuid::Uuid;
 use viva_api::feedback::{competencies, EXPERIENCE_RANGE, RATING_RANGE, RECOMMENDATIONS};
 use viva_api::interviews::{CandidateFeedback, FeedbackResponse, InterviewerFeedback};
 
-use super::idempotency;
-use super::interviews::{load_as_participant, Side};
 use crate::domain::{
     interview_room_name, ms_to_rfc3339, FeedbackKind, InterviewStatus, RoomStatus,
 };
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
+use crate::policy::feedback::{require_feedback_window, require_side};
+use crate::policy::idempotency;
 use crate::session::CurrentUser;
 use crate::state::AppState;
 use crate::store::{submit_feedback_in, Feedback, Idempotent, Interview, NewFeedback, Step};
@@ -84,38 +84,6 @@ fn response(f: Feedback, interview: &Interview) -> FeedbackResponse {
         version: f.version,
         submitted_at: ms_to_rfc3339(f.submitted_at_ms),
         interview_status: interview.status.to_string(),
-    }
-}
-
-/// Feedback belongs to interviews that happened or are happening.
-pub(super) fn require_feedback_window(interview: &Interview) -> Result<(), ApiError> {
-    match interview.status {
-        InterviewStatus::Accepted | InterviewStatus::InProgress | InterviewStatus::Completed => {
-            Ok(())
-        }
-        other => Err(ApiError::conflict(format!(
-            "Interview is {other}; feedback is for accepted interviews"
-        ))),
-    }
-}
-
-/// The interview, when `user` is its participant on the side that writes `kind`.
-pub(super) async fn require_side(
-    state: &AppState,
-    id: Uuid,
-    user: &CurrentUser,
-    kind: FeedbackKind,
-) -> Result<Interview, ApiError> {
-    let (interview, side) = load_as_participant(state, id, user).await?;
-    match (kind, side) {
-        (FeedbackKind::Interviewer, Side::Interviewer)
-        | (FeedbackKind::Candidate, Side::Candidate) => Ok(interview),
-        (FeedbackKind::Interviewer, _) => Err(ApiError::forbidden(
-            "Only the interviewer can write interviewer feedback",
-        )),
-        (FeedbackKind::Candidate, _) => Err(ApiError::forbidden(
-            "Only the candidate can write candidate feedback",
-        )),
     }
 }
 

@@ -31,7 +31,6 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use uuid::Uuid;
 
-use super::public::{throttle_ip, throttle_target};
 use super::ClientIp;
 use crate::auth::{hash_pin, token_hash, verify_password};
 use crate::codes;
@@ -39,6 +38,7 @@ use crate::domain::{candidate_identity, now_ms, RoomRole};
 use crate::error::ApiError;
 use crate::livekit::JoinGrant;
 use crate::notify::{password_message, validity};
+use crate::policy::throttle::{throttle_ip, throttle_target};
 use crate::session::CurrentUser;
 use crate::state::AppState;
 use crate::store::NewPasswordRoom;
@@ -375,7 +375,7 @@ impl Mutation {
             .candidate_phone
             .ok_or_else(|| from_api(ApiError::internal("password room without a phone")))?;
         let identity = candidate_identity(&phone);
-        super::admission::admit(state, &room, &identity)
+        crate::policy::admission::admit(state, &room, &identity)
             .await
             .map_err(from_api)?;
         let issued = state

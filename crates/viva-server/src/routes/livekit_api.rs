@@ -1,18 +1,18 @@
 //! The LiveKit token API, as the chat platform's token service documented it.
 
-use super::admission;
+use crate::policy::admission;
 use std::time::Duration;
 
 use axum::extract::State;
 use uuid::Uuid;
 use viva_api::livekit::{ConnectionInfo, Features, Health, TokenRequest, TokenResponse};
 
-use super::interviews::{load, side_of, Side};
-use super::rooms::room_row_for;
 use crate::domain::{interview_room_name, ms_to_rfc3339, user_identity, RoomRole};
 use crate::error::ApiError;
 use crate::extract::Json;
 use crate::livekit::JoinGrant;
+use crate::policy::interview_room::room_row_for;
+use crate::policy::participants::{load, side_of, Side};
 use crate::session::CurrentUser;
 use crate::state::AppState;
 

@@ -1,6 +1,5 @@
 //! The route table and the middleware every request passes through.
 
-mod admission;
 mod auth;
 mod calendar;
 mod catalog;
@@ -9,7 +8,6 @@ mod drafts;
 mod feedback;
 mod fields;
 pub mod graphql;
-mod idempotency;
 mod interviews;
 mod livekit_api;
 pub mod openapi;

@@ -23,9 +23,6 @@
 //!   reach the log: the request log records route templates, and rate-limit buckets hold a
 //!   hash of the code.
 
-use super::admission;
-use std::time::Duration;
-
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use uuid::Uuid;
@@ -37,10 +34,12 @@ use viva_api::public::{
 use super::ClientIp;
 use crate::auth::{random_token, token_hash};
 use crate::codes;
-use crate::domain::{candidate_identity, now_ms, InterviewType, RoomRole, RoomStatus};
+use crate::domain::{candidate_identity, InterviewType, RoomRole, RoomStatus};
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
 use crate::livekit::JoinGrant;
+use crate::policy::admission;
+use crate::policy::throttle::{throttle_ip, throttle_target};
 use crate::session::CurrentUser;
 use crate::state::AppState;
 use crate::store::{Application, Job, NewPublicJoin, NewPublicSession, PublicSession, Room};
@@ -55,48 +54,6 @@ pub const MIN_MAX_DURATION_S: i64 = 10;
 const MAX_MAX_DURATION_S: i64 = 24 * 3600;
 
 /// Counts one request in `bucket` and refuses it with 429 and Retry-After when the
-/// window's count is over `limit`. The counter is in the database: all nodes share it.
-pub async fn throttle(
-    state: &AppState,
-    bucket: &str,
-    limit: i64,
-    window: Duration,
-) -> Result<(), ApiError> {
-    let window_ms = window.as_millis() as i64;
-    let now = now_ms();
-    let (count, start) = state.store.rate_limit_hit(bucket, window_ms, now).await?;
-    if count > limit {
-        state.metrics.rate_limited.increment(1);
-        let retry = (start + window_ms - now).max(0) as u64;
-        return Err(ApiError::too_many_requests(retry.div_ceil(1000)));
-    }
-    Ok(())
-}
-
-/// The per-address limit every unauthenticated endpoint shares.
-pub async fn throttle_ip(state: &AppState, ip: &str) -> Result<(), ApiError> {
-    throttle(
-        state,
-        &format!("public:ip:{ip}"),
-        state.config.public_limits.per_ip_per_minute,
-        Duration::from_secs(60),
-    )
-    .await
-}
-
-/// The per-target limit (a room code, an application's password); the bucket holds a
-/// hash, so the database does not collect codes either.
-pub async fn throttle_target(state: &AppState, kind: &str, target: &str) -> Result<(), ApiError> {
-    let limits = &state.config.public_limits;
-    throttle(
-        state,
-        &format!("public:{kind}:{}", &token_hash(target)[..24]),
-        limits.per_target,
-        limits.target_window,
-    )
-    .await
-}
-
 fn room_not_found() -> ApiError {
     ApiError::not_found("Interview room not found")
 }

@@ -9,10 +9,10 @@ use uuid::Uuid;
 use viva_api::questions::{BankQuestion as BankQuestionDto, CreateBankQuestion, InterviewQuestion};
 
 use super::fields::{one_of, optional_one_of, text};
-use super::interviews::{load, side_of, Side};
 use crate::domain::{ms_to_rfc3339, InterviewType};
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
+use crate::policy::participants::{load, side_of, Side};
 use crate::session::CurrentUser;
 use crate::state::AppState;
 use crate::store::BankQuestion;

@@ -1,7 +1,7 @@
 //! The interview room endpoints, as the predecessor documented them: join, ensure, info,
 //! controls, and the superuser's list of active rooms.
 
-use super::admission;
+use crate::policy::admission;
 use axum::extract::State;
 use uuid::Uuid;
 use viva_api::rooms::{
@@ -9,17 +9,17 @@ use viva_api::rooms::{
     ParticipantState, Permissions, RoomInfo,
 };
 
-use super::interviews::{self, load, load_as_participant, sides, Side};
 use crate::domain::{
     interview_room_name, ms_to_rfc3339, now_ms, user_identity, InterviewStatus, RoomRole,
-    RoomStatus, RoomType,
+    RoomStatus,
 };
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
 use crate::livekit::{JoinGrant, ParticipantInfo, TrackType};
+use crate::policy::interview_room::{ensure_room_for, room_row_for};
+use crate::policy::participants::{self, load, load_as_participant, sides, Side};
 use crate::session::CurrentUser;
 use crate::state::AppState;
-use crate::store::{Interview, NewRoom, Room, RoomSettings};
 
 /// Superusers see every room but never join one (privacy of the interview).
 fn refuse_superuser(user: &CurrentUser) -> Result<(), ApiError> {
@@ -29,53 +29,6 @@ fn refuse_superuser(user: &CurrentUser) -> Result<(), ApiError> {
         ));
     }
     Ok(())
-}
-
-/// Creates the room in our database and in LiveKit if needed. Idempotent and safe to call
-/// concurrently: the database's primary key picks one creator, and LiveKit's CreateRoom
-/// returns the existing room.
-pub async fn ensure_room_for(
-    state: &AppState,
-    interview: &Interview,
-) -> Result<(Room, bool), ApiError> {
-    let (room, created) = room_row_for(state, interview).await?;
-    if room.status == RoomStatus::Ended {
-        return Ok((room, false));
-    }
-    admission::open_in_livekit(state, &room).await?;
-    Ok((room, created))
-}
-
-/// The interview's room in our database, made from the default individual template when
-/// the interview is accepted (or on first use, for interviews accepted before rooms had
-/// templates). LiveKit is not asked; `admission::admit` does that for joins. The room
-/// lasts as long as the interview was booked for, and its interviewer hosts it.
-pub async fn room_row_for(
-    state: &AppState,
-    interview: &Interview,
-) -> Result<(Room, bool), ApiError> {
-    let name = interview_room_name(interview.id);
-    if let Some(room) = state.store.room(&name).await? {
-        return Ok((room, false));
-    }
-    let template = state.store.default_template(RoomType::Individual).await?;
-    let settings = RoomSettings {
-        max_duration: interview.duration_minutes * 60,
-        ..template.settings
-    };
-    Ok(state
-        .store
-        .ensure_room(NewRoom {
-            name,
-            interview_id: Some(interview.id),
-            room_code: None,
-            template: template.name,
-            settings,
-            title: Some(interview.topic.clone()),
-            host_id: Some(interview.receiver_id),
-            created_by: None,
-        })
-        .await?)
 }
 
 pub async fn join(
@@ -91,8 +44,8 @@ pub async fn join(
         .store
         .join_view(id, &interview_room_name(id), user.id(), &identity)
         .await?
-        .ok_or_else(|| interviews::not_found(id))?;
-    let side = interviews::participant_side(&view.interview, &user)?;
+        .ok_or_else(|| participants::not_found(id))?;
+    let side = participants::participant_side(&view.interview, &user)?;
     admission::require_joinable(&view.interview)?;
     let room = match view.room {
         Some(room) => room,
@@ -136,11 +89,11 @@ pub async fn join(
     };
     let other = view
         .other
-        .map(interviews::party)
+        .map(participants::party)
         .ok_or_else(|| ApiError::internal(format!("interview {id} refers to a missing user")))?;
     let (sender, receiver) = match side {
-        Side::Candidate => (interviews::summary(&user.user), other),
-        Side::Interviewer => (other, interviews::summary(&user.user)),
+        Side::Candidate => (participants::summary(&user.user), other),
+        Side::Interviewer => (other, participants::summary(&user.user)),
     };
     Ok(Json(JoinResponse {
         token: issued.token,

@@ -14,7 +14,7 @@ use crate::domain::{interview_room_name, user_identity};
 use crate::error::ApiError;
 use crate::extract::Json;
 use crate::extract::Path;
-use crate::routes::interviews::{load_as_participant, Side};
+use crate::policy::participants::{load_as_participant, Side};
 use crate::session::CurrentUser;
 use crate::state::AppState;
 use crate::store::Room;
@@ -129,8 +129,8 @@ pub(super) async fn interview_room(
     let room = match state.store.room(&interview_room_name(interview.id)).await? {
         Some(room) => room,
         None => {
-            crate::routes::admission::require_joinable(&interview)?;
-            crate::routes::rooms::room_row_for(state, &interview)
+            crate::policy::admission::require_joinable(&interview)?;
+            crate::policy::interview_room::room_row_for(state, &interview)
                 .await?
                 .0
         }

@@ -15,7 +15,7 @@ use crate::domain::{ms_to_rfc3339, user_identity, RoomRole, RoomType};
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
 use crate::livekit::JoinGrant;
-use crate::routes::admission;
+use crate::policy::admission;
 use crate::routes::fields::one_of;
 use crate::session::CurrentUser;
 use crate::state::AppState;
