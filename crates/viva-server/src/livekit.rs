@@ -92,7 +92,42 @@ pub struct LiveKit {
     health: tokio::sync::Mutex<Option<(std::time::Instant, bool)>>,
     /// Rooms this node saw open in LiveKit, and when: joins within `OPEN_REUSE` of that skip
     /// the CreateRoom round trip.
-    opened: std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>,
+    opened: std::sync::Mutex<std::collections::HashMap<String, Opened>>,
+}
+
+/// A room this node confirmed open in LiveKit.
+#[derive(Debug, Clone, Copy)]
+struct Opened {
+    at: std::time::Instant,
+    /// A join is confirming it again (`REFRESH_AFTER`); the others need not.
+    refreshing: bool,
+}
+
+/// What a join must do about the LiveKit room before its token is any use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OpenNeed {
+    /// Confirmed open moments ago.
+    Nothing,
+    /// Confirmed open within `OPEN_REUSE`, but past `REFRESH_AFTER`: this join confirms it
+    /// again; a failure does not refuse it, the earlier confirmation still holds.
+    Refresh,
+    /// Unknown, or confirmed too long ago: this join must create (or find) it.
+    Create,
+}
+
+/// Decides for one join and marks the refresh taken, so of many concurrent joins at most one
+/// waits for LiveKit while the room is busy. (Before, every join that arrived once the
+/// confirmation had aged out called CreateRoom at once; those joins were the latency tail.)
+fn open_need(opened: &mut std::collections::HashMap<String, Opened>, name: &str) -> OpenNeed {
+    match opened.get_mut(name) {
+        Some(o) if o.at.elapsed() < REFRESH_AFTER => OpenNeed::Nothing,
+        Some(o) if o.at.elapsed() < OPEN_REUSE && o.refreshing => OpenNeed::Nothing,
+        Some(o) if o.at.elapsed() < OPEN_REUSE => {
+            o.refreshing = true;
+            OpenNeed::Refresh
+        }
+        _ => OpenNeed::Create,
+    }
 }
 
 /// How long a room confirmed open is taken to be open. Shorter than LiveKit's
@@ -100,6 +135,9 @@ pub struct LiveKit {
 /// been closed by LiveKit within this time of our confirmation. Ended rooms never get here
 /// (admission refuses them first).
 const OPEN_REUSE: Duration = Duration::from_secs(10);
+
+/// When a busy room's confirmation is renewed, by one join, before it runs out.
+const REFRESH_AFTER: Duration = Duration::from_secs(5);
 
 /// How long a health answer is reused.
 const HEALTH_CACHE: Duration = Duration::from_secs(5);
@@ -150,17 +188,12 @@ impl LiveKit {
         empty_timeout: u32,
         max_participants: u32,
     ) -> Result<(), ApiError> {
-        let fresh = |at: &std::time::Instant| at.elapsed() < OPEN_REUSE;
-        if self
-            .opened
-            .lock()
-            .expect("opened")
-            .get(name)
-            .is_some_and(fresh)
-        {
+        let need = open_need(&mut self.opened.lock().expect("opened"), name);
+        if need == OpenNeed::Nothing {
             return Ok(());
         }
-        self.client()?
+        let created = self
+            .client()?
             .create_room(
                 name,
                 CreateRoomOptions {
@@ -169,12 +202,30 @@ impl LiveKit {
                     ..Default::default()
                 },
             )
-            .await
-            .map_err(ApiError::upstream)?;
+            .await;
         let mut opened = self.opened.lock().expect("opened");
-        opened.retain(|_, at| fresh(at));
-        opened.insert(name.to_owned(), std::time::Instant::now());
-        Ok(())
+        match created {
+            Ok(_) => {
+                opened.retain(|_, o| o.at.elapsed() < OPEN_REUSE);
+                let at = std::time::Instant::now();
+                opened.insert(
+                    name.to_owned(),
+                    Opened {
+                        at,
+                        refreshing: false,
+                    },
+                );
+                Ok(())
+            }
+            Err(e) if need == OpenNeed::Refresh => {
+                tracing::warn!(error = %e, "renewing a room's confirmation failed; next join retries");
+                if let Some(o) = opened.get_mut(name) {
+                    o.refreshing = false;
+                }
+                Ok(())
+            }
+            Err(e) => Err(ApiError::upstream(e)),
+        }
     }
 
     /// Forgets that a room was open (it was deleted), so the next join asks LiveKit.
@@ -375,5 +426,54 @@ impl LiveKit {
             jti,
             expires_at_ms: now_ms + ttl.as_millis() as i64,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+    use std::time::Instant;
+
+    fn confirmed(ago: Duration) -> Opened {
+        let at = Instant::now().checked_sub(ago).expect("the machine is up");
+        Opened {
+            at,
+            refreshing: false,
+        }
+    }
+
+    #[test]
+    fn one_join_renews_a_busy_rooms_confirmation_and_the_others_pass() {
+        let mut opened = HashMap::new();
+        assert_eq!(open_need(&mut opened, "r"), OpenNeed::Create, "unknown");
+        opened.insert("r".to_owned(), confirmed(Duration::from_secs(1)));
+        assert_eq!(open_need(&mut opened, "r"), OpenNeed::Nothing);
+        opened.insert(
+            "r".to_owned(),
+            confirmed(REFRESH_AFTER + Duration::from_secs(1)),
+        );
+        assert_eq!(open_need(&mut opened, "r"), OpenNeed::Refresh);
+        for _ in 0..100 {
+            assert_eq!(
+                open_need(&mut opened, "r"),
+                OpenNeed::Nothing,
+                "the renewal is taken: concurrent joins do not wait for LiveKit"
+            );
+        }
+        opened.insert(
+            "r".to_owned(),
+            confirmed(OPEN_REUSE + Duration::from_secs(1)),
+        );
+        assert_eq!(
+            open_need(&mut opened, "r"),
+            OpenNeed::Create,
+            "too old to trust"
+        );
+        assert_eq!(
+            open_need(&mut opened, "r"),
+            OpenNeed::Create,
+            "an unconfirmed room is asked for by every join until one confirms it"
+        );
     }
 }
