@@ -4,6 +4,8 @@
 //! PostgreSQL a network round trip, so the join's cost was mostly their number
 //! (BENCHMARKS.md, "The backend under load").
 
+use std::sync::LazyLock;
+
 use sqlx::Row;
 use uuid::Uuid;
 
@@ -24,6 +26,31 @@ pub struct JoinView {
     pub other: Option<Party>,
 }
 
+/// The statement, built once from the tables' column lists (a join is the hot path).
+static JOIN_VIEW: LazyLock<String> = LazyLock::new(|| {
+    let interview: Vec<String> = interviews::COLUMNS
+        .split(',')
+        .map(|c| format!("i.{0} AS i_{0}", c.trim()))
+        .collect();
+    let room: Vec<String> = rooms::COLUMNS
+        .split(',')
+        .map(|c| format!("rm.{}", c.trim()))
+        .collect();
+    format!(
+        "SELECT {}, {}, o.id AS o_id, o.username AS o_username, \
+         o.display_name AS o_display_name, o.role AS o_role, \
+         CAST(CASE WHEN EXISTS (SELECT 1 FROM room_bans b WHERE b.room_name = $2 \
+         AND b.identity = $3) THEN 1 ELSE 0 END AS BIGINT) AS banned \
+         FROM interviews i \
+         LEFT JOIN users o ON o.id = CASE WHEN i.sender_id = $4 THEN i.receiver_id \
+         ELSE i.sender_id END \
+         LEFT JOIN rooms rm ON rm.name = $2 \
+         WHERE i.id = $1",
+        interview.join(", "),
+        room.join(", ")
+    )
+});
+
 impl Store {
     /// The interview `id` with its room `room_name`, as `caller` (joining as `identity`)
     /// sees it; `None` when there is no such interview.
@@ -34,28 +61,7 @@ impl Store {
         caller: Uuid,
         identity: &str,
     ) -> Result<Option<JoinView>> {
-        let interview: Vec<String> = interviews::COLUMNS
-            .split(',')
-            .map(|c| format!("i.{0} AS i_{0}", c.trim()))
-            .collect();
-        let room: Vec<String> = rooms::COLUMNS
-            .split(',')
-            .map(|c| format!("rm.{}", c.trim()))
-            .collect();
-        let sql = format!(
-            "SELECT {}, {}, o.id AS o_id, o.username AS o_username, \
-             o.display_name AS o_display_name, o.role AS o_role, \
-             CAST(CASE WHEN EXISTS (SELECT 1 FROM room_bans b WHERE b.room_name = $2 \
-             AND b.identity = $3) THEN 1 ELSE 0 END AS BIGINT) AS banned \
-             FROM interviews i \
-             LEFT JOIN users o ON o.id = CASE WHEN i.sender_id = $4 THEN i.receiver_id \
-             ELSE i.sender_id END \
-             LEFT JOIN rooms rm ON rm.name = $2 \
-             WHERE i.id = $1",
-            interview.join(", "),
-            room.join(", ")
-        );
-        let Some(row) = sqlx::query(&sql)
+        let Some(row) = sqlx::query(&JOIN_VIEW)
             .bind(id.to_string())
             .bind(room_name)
             .bind(identity)
