@@ -1,6 +1,5 @@
 //! The LiveKit token API, as the chat platform's token service documented it.
 
-use crate::policy::admission;
 use std::time::Duration;
 
 use axum::extract::State;
@@ -11,6 +10,7 @@ use crate::domain::{interview_room_name, ms_to_rfc3339, user_identity, RoomRole}
 use crate::error::ApiError;
 use crate::extract::Json;
 use crate::livekit::JoinGrant;
+use crate::policy::admission;
 use crate::policy::interview_room::room_row_for;
 use crate::policy::participants::{load, side_of, Side};
 use crate::session::CurrentUser;

@@ -1,7 +1,6 @@
 //! The interview room endpoints, as the predecessor documented them: join, ensure, info,
 //! controls, and the superuser's list of active rooms.
 
-use crate::policy::admission;
 use axum::extract::State;
 use uuid::Uuid;
 use viva_api::rooms::{
@@ -16,6 +15,7 @@ use crate::domain::{
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
 use crate::livekit::{JoinGrant, ParticipantInfo, TrackType};
+use crate::policy::admission;
 use crate::policy::interview_room::{ensure_room_for, room_row_for};
 use crate::policy::participants::{self, load, load_as_participant, sides, Side};
 use crate::session::CurrentUser;
