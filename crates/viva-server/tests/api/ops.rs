@@ -59,6 +59,54 @@ async fn every_documented_route_is_served() {
     assert!(page.as_str().unwrap().contains("/api/openapi.json"));
 }
 
+/// The other direction of `every_documented_route_is_served`: every route the router
+/// declares (read from routes/mod.rs, where they all are) is in the document with each of its
+/// methods, so a new endpoint cannot ship undocumented.
+#[test]
+fn every_served_route_is_documented() {
+    let source = include_str!("../../src/routes/mod.rs");
+    let doc = viva_server::routes::openapi::spec();
+    let mut missing = Vec::new();
+    let mut routes = 0;
+    for (at, _) in source.match_indices(".route(") {
+        // The call's text, up to its closing parenthesis.
+        let rest = &source[at + ".route(".len()..];
+        let mut depth = 1;
+        let end = rest
+            .char_indices()
+            .find_map(|(i, c)| {
+                depth += match c {
+                    '(' => 1,
+                    ')' => -1,
+                    _ => 0,
+                };
+                (depth == 0).then_some(i)
+            })
+            .expect("a .route( call closes");
+        let call = &rest[..end];
+        let path = call
+            .split('"')
+            .nth(1)
+            .expect("a route's path is its first string");
+        routes += 1;
+        for method in ["get", "post", "put", "patch", "delete"] {
+            let declared = call.match_indices(&format!("{method}(")).any(|(i, _)| {
+                i == 0
+                    || !call.as_bytes()[i - 1].is_ascii_alphanumeric()
+                        && call.as_bytes()[i - 1] != b'_'
+            });
+            if declared && !doc["paths"][path][method].is_object() {
+                missing.push(format!("{method} {path}"));
+            }
+        }
+    }
+    assert!(routes >= 60, "only {routes} routes read from routes/mod.rs");
+    assert!(
+        missing.is_empty(),
+        "served but not documented: {missing:#?}"
+    );
+}
+
 /// Every body is described: each success answer has a schema for its content (204s and the
 /// webhook's empty 200 have none), and each write documents its request body, except the
 /// ones listed here, which take none.
