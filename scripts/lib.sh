@@ -9,6 +9,11 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$VIVA_CACHE_DIR/target}"
 export GOTOOLCHAIN=local
 export PATH="$VIVA_CACHE_DIR/bin:$HOME/.cargo/bin:/usr/local/go/bin:$PATH"
 
+# The one feature set every workspace build uses (clippy, the binaries, the tests, the dev
+# bundle, the benches): a different set resolves shared dependencies to other features and
+# compiles much of the graph again.
+WORKSPACE_FEATURES=(--features viva/custom-protocol)
+
 # Pinned components. Change a pin here and nowhere else.
 LIVEKIT_SERVER_VERSION="v1.13.5"
 LIVEKIT_WHEEL_VERSION="1.2.0"
