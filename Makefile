@@ -16,7 +16,7 @@ fmt:
 lint:
 	@scripts/test --lint-only
 
-# Regenerates ui/src/lib/bindings.ts from the Rust commands (a test fails on drift).
+# Regenerates ui/src/lib/ipc/bindings.ts from the Rust commands (a test fails on drift).
 bindings:
 	@scripts/bindings
 

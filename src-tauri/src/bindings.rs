@@ -1,5 +1,5 @@
 //! The typed IPC surface: every command and event the UI may use, exported to
-//! ui/src/lib/bindings.ts. A test fails when the committed file differs from what this
+//! ui/src/lib/ipc/bindings.ts. A test fails when the committed file differs from what this
 //! builder generates.
 
 use tauri_specta::{collect_commands, collect_events, Builder};
@@ -89,12 +89,12 @@ mod tests {
             .export(super::typescript(), &fresh)
             .unwrap();
         let generated = std::fs::read_to_string(&fresh).unwrap();
-        let committed_path = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/lib/bindings.ts");
+        let committed_path = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/lib/ipc/bindings.ts");
         let committed = std::fs::read_to_string(committed_path).unwrap_or_default();
         std::fs::remove_dir_all(&dir).ok();
         assert!(
             generated == committed,
-            "ui/src/lib/bindings.ts is out of date: run `make bindings` and commit it"
+            "ui/src/lib/ipc/bindings.ts is out of date: run `make bindings` and commit it"
         );
     }
 }

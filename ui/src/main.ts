@@ -1,6 +1,6 @@
 import { mount } from "svelte";
 import App from "./App.svelte";
-import { initVideoSurface } from "./lib/surface";
+import { initVideoSurface } from "./lib/ipc/surface";
 import "./app.css";
 
 const target = document.getElementById("app");

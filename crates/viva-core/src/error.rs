@@ -132,7 +132,7 @@ mod tests {
         assert_eq!(serde_json::to_value(offline).unwrap()["code"], "offline");
     }
 
-    /// The UI switches on these strings (ui/src/lib/errors.ts): every code, pinned.
+    /// The UI switches on these strings (ui/src/lib/ipc/errors.ts): every code, pinned.
     #[test]
     fn every_code_has_its_wire_name() {
         let codes = [

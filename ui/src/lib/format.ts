@@ -1,5 +1,5 @@
 // Dates, durations and interview grouping for display. Pure functions.
-import type { Interview, UserInfo, UserSummary } from "./bindings";
+import type { Interview, UserInfo, UserSummary } from "./ipc/bindings";
 
 const dateTime = new Intl.DateTimeFormat(undefined, {
   weekday: "short",

@@ -1,6 +1,6 @@
 // What the room screen knows, built only from the core's RoomUpdates. `applyUpdate` mutates
 // a plain object (a $state proxy in the UI) and returns the side effects the screen acts on.
-import type { EndReason, RoomRecording, RoomUpdate } from "./bindings";
+import type { EndReason, RoomRecording, RoomUpdate } from "../ipc/bindings";
 
 export interface Participant {
   identity: string;

@@ -218,7 +218,7 @@ export function attachFrames(): Promise<void> {
 
 /** The room announced a video track: start fetching its frames, even before its canvas. */
 export function trackStarted(trackId: string): void {
-  // With the native surface, frames never come to the page (lib/surface.ts).
+  // With the native surface, frames never come to the page (ipc/surface.ts).
   if (!inTauri() || nativeVideo() || pumps.has(trackId)) return;
   pumps.set(trackId, startPump(trackId, PUMPS_PER_TRACK));
 }

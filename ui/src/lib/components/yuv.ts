@@ -1,6 +1,6 @@
 // Draws I420 frames onto a canvas: WebGL (three LUMINANCE textures, BT.601 limited range in
 // the fragment shader, the matrix libwebrtc uses) with a 2D-canvas fallback in JavaScript.
-import { chroma, type I420Frame } from "./frames";
+import { chroma, type I420Frame } from "../ipc/frames";
 
 export interface FrameRenderer {
   readonly kind: "webgl" | "2d";

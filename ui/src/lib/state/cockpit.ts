@@ -1,6 +1,6 @@
 // The interviewer's panel, its rules without the UI: the agenda clock and the time-stamped
 // notes that live in the scorecard's overall notes (one draft, one record).
-import { formatClock } from "./format";
+import { formatClock } from "../format";
 
 export type AgendaState = "none" | "ok" | "soon" | "over";
 

@@ -1,4 +1,4 @@
-import type { Notice, NoticeLevel } from "./Notices.svelte";
+import type { Notice, NoticeLevel } from "../components/Notices.svelte";
 
 /** A short list of notices; the same text is not shown twice. */
 export class NoticeList {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 // The IPC, the frame path and the app's screens are the session's edges: replaced here so
 // the session's own rules (when a join may be retried, how an end finishes) are what runs.
-vi.mock("./bindings", () => ({
+vi.mock("../ipc/bindings", () => ({
   commands: {
     roomJoin: vi.fn(),
     candidateJoinPassword: vi.fn(),
@@ -10,7 +10,7 @@ vi.mock("./bindings", () => ({
     roomLeave: vi.fn(),
   },
 }));
-vi.mock("./frames", () => ({
+vi.mock("../ipc/frames", () => ({
   attachFrames: vi.fn(async () => {}),
   resetTracks: vi.fn(),
   trackStarted: vi.fn(),
@@ -21,7 +21,7 @@ vi.mock("./session.svelte", () => ({
   targetKey: (t: { kind: string; interview?: { uuid_id: string } }) => t.interview?.uuid_id ?? "",
 }));
 
-import { commands } from "./bindings";
+import { commands } from "../ipc/bindings";
 import { RoomSession } from "./roomSession.svelte";
 import { app, type RoomTarget } from "./session.svelte";
 

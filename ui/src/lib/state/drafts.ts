@@ -1,5 +1,5 @@
 // Small helpers shared by the feedback form and the drafts list.
-import type { SyncState } from "./bindings";
+import type { SyncState } from "../ipc/bindings";
 
 export const STATE_LABELS: Record<SyncState, string> = {
   local_only: "Saved on this device",

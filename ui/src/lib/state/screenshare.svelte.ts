@@ -1,7 +1,7 @@
 // Sharing our screen from the room: list the screens, let the person pick one in the
 // picker, start or stop the share. The core's local_video updates say whether we share.
-import { commands, type VideoDevice } from "./bindings";
-import { call, friendlyError } from "./errors";
+import { commands, type VideoDevice } from "../ipc/bindings";
+import { call, friendlyError } from "../ipc/errors";
 import type { NoticeList } from "./notices.svelte";
 import { app } from "./session.svelte";
 

@@ -1,8 +1,8 @@
 // Runs the reminder schedule (reminders.ts) while someone is signed in: once a minute it
 // reads the interviews and shows what is due as a desktop notification. What was shown is
 // kept in localStorage, so a restart neither repeats nor forgets a reminder.
-import { commands } from "./bindings";
-import { call } from "./errors";
+import { commands } from "../ipc/bindings";
+import { call } from "../ipc/errors";
 import { dueReminders } from "./reminders";
 
 const SHOWN_KEY = "viva.reminders.shown";

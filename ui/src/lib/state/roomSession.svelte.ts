@@ -2,9 +2,9 @@
 // camera, leave) and the interviewer's (mute, remove, end), and how the visit ends. The
 // Room screen draws it; every rule about the visit lives here, once (the end fallback, a
 // refusal that cannot be retried, late updates of an earlier room).
-import { commands, type EndReason, type RoomUpdate } from "./bindings";
-import { call, friendlyError } from "./errors";
-import { attachFrames, resetTracks, trackEnded, trackStarted } from "./frames";
+import { commands, type EndReason, type RoomUpdate } from "../ipc/bindings";
+import { call, friendlyError } from "../ipc/errors";
+import { attachFrames, resetTracks, trackEnded, trackStarted } from "../ipc/frames";
 import { NoticeList } from "./notices.svelte";
 import { applyUpdate, emptyRoom, type Participant } from "./room.svelte";
 import { ScreenShare } from "./screenshare.svelte";

@@ -1,7 +1,7 @@
 // App-wide state: who is signed in and which screen shows. Screens call these methods;
 // nothing else changes `screen`.
-import { commands, type CoreError, type EndReason, type FormTarget_Deserialize as FormTarget, type Interview, type JoinLinkEvent, type SessionInfo } from "./bindings";
-import { call, friendlyError } from "./errors";
+import { commands, type CoreError, type EndReason, type FormTarget_Deserialize as FormTarget, type Interview, type JoinLinkEvent, type SessionInfo } from "../ipc/bindings";
+import { call, friendlyError } from "../ipc/errors";
 
 export type HomeTab = "interviews" | "rooms";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Interview } from "./bindings";
+import type { Interview } from "../ipc/bindings";
 import { dueReminders, SCORECARD_EVERY_MS } from "./reminders";
 
 const ME = "u-interviewer";

@@ -1,7 +1,7 @@
 // When Viva reminds people, as a pure function of the interviews, the clock and what it
 // already said: 10 minutes before an accepted interview, and, for the interviewer, an hour
 // after an interview whose scorecard is not in, then once a day (as Greenhouse does).
-import type { Interview } from "./bindings";
+import type { Interview } from "../ipc/bindings";
 
 export const BEFORE_START_MS = 10 * 60_000;
 export const SCORECARD_AFTER_MS = 60 * 60_000;
