@@ -4,6 +4,7 @@ mod bindings;
 mod commands;
 mod error;
 mod frames;
+mod logging;
 mod notify;
 mod state;
 mod surface;
@@ -48,15 +49,6 @@ fn diagnose(package: &tauri::PackageInfo) -> i32 {
 pub fn run() {
     // Before GTK and WebKit start: their processes read it once.
     frames::prefer_software_compositing();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("VIVA_LOG")
-                .unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
-
     let context = tauri::generate_context!();
     if std::env::args().skip(1).any(|a| a == "--diagnose") {
         std::process::exit(diagnose(context.package_info()));
@@ -69,8 +61,7 @@ pub fn run() {
 
     tauri::Builder::default()
         // First, so a second launch (a link clicked while Viva runs) hands its arguments
-        // to this instance and exits before opening a window.
-        .plugin(tauri_plugin_notification::init())
+        // to this instance and exits before opening a window or its log.
         .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
             if let Some(window) = app.get_webview_window("main") {
                 let _ = window.unminimize();
@@ -84,7 +75,11 @@ pub fn run() {
                 }
             }
         }))
+        .plugin(logging::plugin())
+        .plugin(tauri_plugin_notification::init())
         .setup(move |app| {
+            let package = app.package_info();
+            tracing::info!(version = %package.version, os = std::env::consts::OS, "Viva started");
             specta.mount_events(app);
             let resources = app.path().resource_dir().ok();
             let secrets: Arc<dyn viva_core::SecretStore> =

@@ -30,7 +30,8 @@ async fn restart_restores_the_session_and_sign_out_leaves_nothing() {
     keyring
         .delete(viva_core::session::SESSION_ENTRY)
         .expect("the Secret Service answers");
-    let stage = Stage::new().await;
+    // At `debug`, so the log holds as much as it ever will (requests, the keyring, rooms).
+    let stage = Stage::with_env(&[("VIVA_LOG", Path::new("debug"))]).await;
 
     let app = stage.open_app().await;
     sign_in(&app, &stage.server.url(), "interviewer", "viva-interviewer").await;
@@ -65,12 +66,22 @@ async fn restart_restores_the_session_and_sign_out_leaves_nothing() {
         None,
         "the keyring holds nothing for Viva"
     );
+    // The log a user would attach to a bug report says what happened, and no secret.
+    let log = stage
+        .app_home
+        .path()
+        .join("data/app.viva.desktop/logs/Viva.log");
+    let text = std::fs::read_to_string(&log).unwrap_or_else(|e| panic!("{}: {e}", log.display()));
+    for said in ["Viva started", "signed in", "signed out"] {
+        assert!(text.contains(said), "the log says '{said}':\n{text}");
+    }
     let refresh: serde_json::Value = serde_json::from_str(&remembered).unwrap();
     let token = refresh["refresh_token"].as_str().unwrap();
     for needle in [
         token.as_bytes(),
         b"refresh_token".as_slice(),
         b"eyJ".as_slice(),
+        b"viva-interviewer".as_slice(),
     ] {
         let hits = files_containing(stage.app_home.path(), needle);
         assert!(

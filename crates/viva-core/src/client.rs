@@ -75,7 +75,9 @@ impl Core {
     pub async fn sign_out(&self) -> Result<(), CoreError> {
         self.leave().await;
         self.drafts.close().await;
-        self.session.logout().await
+        self.session.logout().await?;
+        tracing::info!("signed out");
+        Ok(())
     }
 
     /// Leaves any room we are in and joins the one `entry` leads to: one room at a time.

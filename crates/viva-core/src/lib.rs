@@ -12,6 +12,7 @@ pub mod drafts;
 pub mod entry;
 pub mod error;
 pub mod preflight;
+pub mod redact;
 pub mod room;
 pub mod secrets;
 pub mod server_url;
@@ -26,7 +27,8 @@ pub use entry::{normalize_room_code, parse_join_link, Entry};
 pub use error::{CoreError, ErrorCode};
 pub use room::scale;
 pub use room::{
-    Delivery, EndReason, FrameMailbox, RoomController, RoomSink, RoomUpdate, Take, IN_FLIGHT,
+    Delivery, EndReason, FrameMailbox, Quality, RoomController, RoomSink, RoomUpdate, Take,
+    TrackMedia, IN_FLIGHT,
 };
 pub use secrets::{MemorySecrets, OsKeyring, SecretStore};
 pub use server_url::{ServerUrl, ServerUrlError};

@@ -119,6 +119,7 @@ impl Session {
             user: info.user.clone(),
             api,
         });
+        tracing::info!(server = %info.server_url, user = %info.user.id, role = %info.user.role, "signed in");
         if let Err(e) = remembered {
             // Signed in for this run; the next start asks for the password again.
             tracing::warn!(error = %e, "the session could not be saved in the keyring");

@@ -21,7 +21,7 @@ mod video;
 
 pub use frame_gate::{Delivery, FrameGates, FrameMailbox, Offer, Take, IN_FLIGHT};
 mod update;
-pub use update::{EndReason, RoomUpdate};
+pub use update::{EndReason, Quality, RoomUpdate, TrackMedia};
 use video::LocalVideo;
 pub use video::VideoKind;
 
@@ -192,6 +192,7 @@ impl RoomController {
             let inner = &self.0;
             {
                 let t = lock(&inner.ticket);
+                tracing::info!(room = %t.room_name, identity = %t.identity, interviewer = t.is_interviewer, "joined the room");
                 inner.sink.update(RoomUpdate::Joined {
                     room: t.room_name.clone(),
                     identity: t.identity.clone(),
@@ -238,7 +239,7 @@ impl RoomController {
                     if publication.muted {
                         inner.sink.update(RoomUpdate::TrackMuted {
                             identity: p.identity.clone(),
-                            kind: kind_name(publication.kind).into(),
+                            kind: publication.kind.into(),
                         });
                     }
                     if publication.kind == TrackKind::Video && publication.subscribed {
@@ -352,14 +353,14 @@ impl RoomController {
                     track_sid,
                 } => inner.sink.update(RoomUpdate::TrackMuted {
                     identity: participant_identity,
-                    kind: kind_name(self.kind_of(&kinds, &track_sid)).into(),
+                    kind: self.kind_of(&kinds, &track_sid).into(),
                 }),
                 RoomEvent::TrackUnmuted {
                     participant_identity,
                     track_sid,
                 } => inner.sink.update(RoomUpdate::TrackUnmuted {
                     identity: participant_identity,
-                    kind: kind_name(self.kind_of(&kinds, &track_sid)).into(),
+                    kind: self.kind_of(&kinds, &track_sid).into(),
                 }),
                 RoomEvent::ActiveSpeakersChanged { identities } => {
                     inner.sink.update(RoomUpdate::ActiveSpeakers { identities })
@@ -369,7 +370,7 @@ impl RoomController {
                     quality,
                 } => inner.sink.update(RoomUpdate::ConnectionQuality {
                     identity: participant_identity,
-                    quality: format!("{quality:?}").to_lowercase(),
+                    quality: quality.into(),
                 }),
                 RoomEvent::Reconnecting => inner.sink.update(RoomUpdate::Reconnecting),
                 RoomEvent::Reconnected => inner.sink.update(RoomUpdate::Reconnected),
@@ -414,6 +415,7 @@ impl RoomController {
         let inner = &self.0;
         self.clear_media().await;
         let end = |reason: EndReason, detail: &str| {
+            tracing::info!(?reason, detail, "left the room");
             inner.sink.update(RoomUpdate::Ended {
                 reason,
                 detail: detail.to_owned(),
@@ -439,6 +441,7 @@ impl RoomController {
             other => {
                 // The library's own reconnection gave up (e.g. the token it holds expired
                 // while the server was away). Ask the backend for a fresh token and rejoin.
+                tracing::warn!(reason = other.as_str(), "connection lost; rejoining");
                 inner.sink.update(RoomUpdate::Reconnecting);
                 match self.rejoin().await {
                     Ok(()) => inner.sink.update(RoomUpdate::Reconnected),
@@ -570,14 +573,6 @@ async fn publish_microphone(room: &Room, sink: &dyn RoomSink) -> Result<Mic, Cor
         _audio: audio,
         publication,
     })
-}
-
-fn kind_name(kind: TrackKind) -> &'static str {
-    match kind {
-        TrackKind::Audio => "audio",
-        TrackKind::Video => "video",
-        TrackKind::Unknown => "unknown",
-    }
 }
 
 /// The name others see: a phone caller's shows their masked number (LiveKit's SIP bridge

@@ -2,7 +2,51 @@
 
 use serde::Serialize;
 
+use viva_media::{ConnectionQuality, TrackKind};
+
 use super::VideoKind;
+
+/// What a muted or unmuted track carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum TrackMedia {
+    Audio,
+    Video,
+    Unknown,
+}
+
+impl From<TrackKind> for TrackMedia {
+    fn from(kind: TrackKind) -> Self {
+        match kind {
+            TrackKind::Audio => Self::Audio,
+            TrackKind::Video => Self::Video,
+            TrackKind::Unknown => Self::Unknown,
+        }
+    }
+}
+
+/// A participant's connection, as LiveKit rates it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Quality {
+    Excellent,
+    Good,
+    Poor,
+    Lost,
+}
+
+impl From<ConnectionQuality> for Quality {
+    fn from(quality: ConnectionQuality) -> Self {
+        match quality {
+            ConnectionQuality::Excellent => Self::Excellent,
+            ConnectionQuality::Good => Self::Good,
+            ConnectionQuality::Poor => Self::Poor,
+            ConnectionQuality::Lost => Self::Lost,
+        }
+    }
+}
 
 /// What the UI hears about the room.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -39,18 +83,18 @@ pub enum RoomUpdate {
     },
     TrackMuted {
         identity: String,
-        kind: String,
+        kind: TrackMedia,
     },
     TrackUnmuted {
         identity: String,
-        kind: String,
+        kind: TrackMedia,
     },
     ActiveSpeakers {
         identities: Vec<String>,
     },
     ConnectionQuality {
         identity: String,
-        quality: String,
+        quality: Quality,
     },
     Reconnecting,
     Reconnected,

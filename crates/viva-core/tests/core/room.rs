@@ -3,7 +3,7 @@ use std::time::{Duration, Instant};
 
 use viva_core::actions::{self, MediaKind};
 use viva_core::{
-    EndReason, MemorySecrets, RoomController, RoomSink, RoomUpdate, Session, VideoFrame,
+    EndReason, MemorySecrets, RoomController, RoomSink, RoomUpdate, Session, TrackMedia, VideoFrame,
 };
 use viva_testkit::{Bot, LiveKitServer, VivaServer};
 
@@ -159,7 +159,7 @@ async fn the_interviewer_sees_the_candidate_and_controls_the_room() {
     .await
     .unwrap();
     sink.wait_update("the candidate muted", |u| {
-        matches!(u, RoomUpdate::TrackMuted { identity, kind } if *identity == candidate && kind == "audio")
+        matches!(u, RoomUpdate::TrackMuted { identity, kind } if *identity == candidate && *kind == TrackMedia::Audio)
     })
     .await;
     bot.wait_for("own mute", Duration::from_secs(10), |v| {

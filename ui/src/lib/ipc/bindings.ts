@@ -483,6 +483,9 @@ export type PublicRoomInfo = {
 	interviewType: string,
 };
 
+/**  A participant's connection, as LiveKit rates it. */
+export type Quality = "excellent" | "good" | "poor" | "lost";
+
 /**  A rectangle of the page in CSS pixels. */
 export type Rect = {
 	x: number | null,
@@ -590,7 +593,7 @@ export type RoomUpdate_Deserialize = { type: "joined"; room: string; identity: s
 /**  A caller who dialed in by phone: their number, masked (`+•••••••4567`). */
 phone?: string | null } | { type: "participant_left"; identity: string } | 
 /**  A remote video track is ready; frames for it arrive with this `track` id. */
-{ type: "video_track"; identity: string; track: string; kind: VideoKind } | { type: "video_track_ended"; identity: string; track: string } | { type: "track_muted"; identity: string; kind: string } | { type: "track_unmuted"; identity: string; kind: string } | { type: "active_speakers"; identities: string[] } | { type: "connection_quality"; identity: string; quality: string } | { type: "reconnecting" } | { type: "reconnected" } | 
+{ type: "video_track"; identity: string; track: string; kind: VideoKind } | { type: "video_track_ended"; identity: string; track: string } | { type: "track_muted"; identity: string; kind: TrackMedia } | { type: "track_unmuted"; identity: string; kind: TrackMedia } | { type: "active_speakers"; identities: string[] } | { type: "connection_quality"; identity: string; quality: Quality } | { type: "reconnecting" } | { type: "reconnected" } | 
 /**
  *  The room's recording (None: not recorded): the indicator, the consent question, and
  *  for the interviewer who answered what.
@@ -611,7 +614,7 @@ export type RoomUpdate_Serialize = { type: "joined"; room: string; identity: str
 /**  A caller who dialed in by phone: their number, masked (`+•••••••4567`). */
 phone: string | null } | { type: "participant_left"; identity: string } | 
 /**  A remote video track is ready; frames for it arrive with this `track` id. */
-{ type: "video_track"; identity: string; track: string; kind: VideoKind } | { type: "video_track_ended"; identity: string; track: string } | { type: "track_muted"; identity: string; kind: string } | { type: "track_unmuted"; identity: string; kind: string } | { type: "active_speakers"; identities: string[] } | { type: "connection_quality"; identity: string; quality: string } | { type: "reconnecting" } | { type: "reconnected" } | 
+{ type: "video_track"; identity: string; track: string; kind: VideoKind } | { type: "video_track_ended"; identity: string; track: string } | { type: "track_muted"; identity: string; kind: TrackMedia } | { type: "track_unmuted"; identity: string; kind: TrackMedia } | { type: "active_speakers"; identities: string[] } | { type: "connection_quality"; identity: string; quality: Quality } | { type: "reconnecting" } | { type: "reconnected" } | 
 /**
  *  The room's recording (None: not recorded): the indicator, the consent question, and
  *  for the interviewer who answered what.
@@ -656,6 +659,9 @@ export type TrackDraws = {
 	drawn: number,
 	decoded: number,
 };
+
+/**  What a muted or unmuted track carries. */
+export type TrackMedia = "audio" | "video" | "unknown";
 
 export type UserInfo = {
 	id: string,

@@ -1,6 +1,6 @@
 // What the room screen knows, built only from the core's RoomUpdates. `applyUpdate` mutates
 // a plain object (a $state proxy in the UI) and returns the side effects the screen acts on.
-import type { EndReason, RoomRecording, RoomUpdate } from "../ipc/bindings";
+import type { EndReason, Quality, RoomRecording, RoomUpdate } from "../ipc/bindings";
 
 export interface Participant {
   identity: string;
@@ -12,7 +12,7 @@ export interface Participant {
   /** The screen this participant shares (drawn on the main stage). */
   screen: string | null;
   /** excellent | good | poor | lost, as the media engine reports it. */
-  quality: string | null;
+  quality: Quality | null;
   /** A caller who dialed in: their masked number. */
   phone: string | null;
 }
@@ -44,7 +44,7 @@ export interface RoomModel {
   cameraProblem: string | null;
   /** The preview track of the screen we share. */
   localScreen: string | null;
-  localQuality: string | null;
+  localQuality: Quality | null;
   /** The room's recording, as its metadata says (null: none). */
   recording: RoomRecording | null;
   ended: { reason: EndReason; detail: string } | null;
