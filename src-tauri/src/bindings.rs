@@ -11,6 +11,9 @@ pub fn builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
             app::desktop_notify,
+            app::update_check,
+            app::update_download,
+            app::update_install,
             auth::auth_login,
             auth::auth_logout,
             auth::session_get,
@@ -57,7 +60,8 @@ pub fn builder() -> Builder<tauri::Wry> {
         .events(collect_events![
             RoomUpdateEvent,
             JoinLinkEvent,
-            audio::AudioLevelEvent
+            audio::AudioLevelEvent,
+            crate::updates::UpdateProgressEvent
         ])
 }
 

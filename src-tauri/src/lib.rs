@@ -8,6 +8,7 @@ mod logging;
 mod notify;
 mod state;
 mod surface;
+mod updates;
 
 use std::sync::Arc;
 
@@ -77,6 +78,7 @@ pub fn run() {
         }))
         .plugin(logging::plugin())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .setup(move |app| {
             let package = app.package_info();
             tracing::info!(version = %package.version, os = std::env::consts::OS, "Viva started");
@@ -89,6 +91,7 @@ pub fn run() {
             let data = app.path().app_data_dir()?;
             let core = viva_core::Core::new(secrets, data, resources, link);
             app.manage(state::AppState::new(core));
+            app.manage(updates::Updates::default());
             surface::install(app)?;
             Ok(())
         })

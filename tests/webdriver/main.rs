@@ -13,6 +13,7 @@ mod phone;
 mod recording;
 mod rooms;
 mod session;
+mod updates;
 mod video;
 
 use std::path::PathBuf;

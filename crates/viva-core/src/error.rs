@@ -35,6 +35,8 @@ pub enum ErrorCode {
     NotInRoom,
     /// Not possible in this build or on this machine (e.g. camera capture).
     Unsupported,
+    /// Something downloaded (an app update) is not signed by Viva's key: it was not used.
+    Untrusted,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
@@ -149,6 +151,7 @@ mod tests {
             (ErrorCode::Media, "media"),
             (ErrorCode::NotInRoom, "not_in_room"),
             (ErrorCode::Unsupported, "unsupported"),
+            (ErrorCode::Untrusted, "untrusted"),
         ];
         for (code, name) in codes {
             // A new variant fails to compile here until it is pinned above.
@@ -165,7 +168,8 @@ mod tests {
                 | ErrorCode::Storage
                 | ErrorCode::Media
                 | ErrorCode::NotInRoom
-                | ErrorCode::Unsupported => {}
+                | ErrorCode::Unsupported
+                | ErrorCode::Untrusted => {}
             }
             assert_eq!(serde_json::to_value(code).unwrap(), name);
         }

@@ -12,6 +12,12 @@ export const commands = {
 	 *  notification service.
 	 */
 	desktopNotify: (title: string, body: string) => typedError<null, CoreError>(__TAURI_INVOKE("desktop_notify", { title, body })),
+	/**  Asks the update server for a newer Viva; null when there is none or updates are off. */
+	updateCheck: () => typedError<UpdateInfo_Serialize | null, CoreError>(__TAURI_INVOKE("update_check")),
+	/**  Downloads and verifies the update the last check found (`UpdateProgressEvent`s). */
+	updateDownload: () => typedError<null, CoreError>(__TAURI_INVOKE("update_download")),
+	/**  Installs the downloaded update and restarts Viva into it. */
+	updateInstall: () => typedError<null, CoreError>(__TAURI_INVOKE("update_install")),
 	authLogin: (serverUrl: string, username: string, password: string) => typedError<SessionInfo, CoreError>(__TAURI_INVOKE("auth_login", { serverUrl, username, password })),
 	authLogout: () => typedError<null, CoreError>(__TAURI_INVOKE("auth_logout")),
 	/**  The current session; on start-up, the one remembered in the keyring. */
@@ -106,6 +112,7 @@ export const events = {
 	audioLevelEvent: makeEvent<AudioLevelEvent, AudioLevelEvent>("audio-level-event"),
 	joinLinkEvent: makeEvent<JoinLinkEvent_Serialize, JoinLinkEvent_Deserialize>("join-link-event"),
 	roomUpdateEvent: makeEvent<RoomUpdateEvent_Serialize, RoomUpdateEvent_Deserialize>("room-update-event"),
+	updateProgressEvent: makeEvent<UpdateProgressEvent_Serialize, UpdateProgressEvent_Deserialize>("update-progress-event"),
 };
 
 /* Types */
@@ -316,7 +323,9 @@ export type ErrorCode =
 /**  The action needs a room and there is none. */
 "not_in_room" | 
 /**  Not possible in this build or on this machine (e.g. camera capture). */
-"unsupported";
+"unsupported" | 
+/**  Something downloaded (an app update) is not signed by Viva's key: it was not used. */
+"untrusted";
 
 /**  One field both sides changed, side by side. */
 export type FieldConflict = {
@@ -662,6 +671,49 @@ export type TrackDraws = {
 
 /**  What a muted or unmuted track carries. */
 export type TrackMedia = "audio" | "video" | "unknown";
+
+/**  A release newer than this app, as the update server announced it. */
+export type UpdateInfo = UpdateInfo_Serialize | UpdateInfo_Deserialize;
+
+/**  A release newer than this app, as the update server announced it. */
+export type UpdateInfo_Deserialize = {
+	version: string,
+	current_version: string,
+	/**  The release notes, as written by whoever published it. */
+	notes?: string | null,
+};
+
+/**  A release newer than this app, as the update server announced it. */
+export type UpdateInfo_Serialize = {
+	version: string,
+	current_version: string,
+	/**  The release notes, as written by whoever published it. */
+	notes: string | null,
+};
+
+/**
+ *  Bytes of the update received so far, while it downloads (JavaScript numbers: exact to
+ *  2^53 bytes, so f64 rather than a u64 TypeScript cannot hold).
+ */
+export type UpdateProgressEvent = UpdateProgressEvent_Serialize | UpdateProgressEvent_Deserialize;
+
+/**
+ *  Bytes of the update received so far, while it downloads (JavaScript numbers: exact to
+ *  2^53 bytes, so f64 rather than a u64 TypeScript cannot hold).
+ */
+export type UpdateProgressEvent_Deserialize = {
+	received: number | null,
+	total?: number | null,
+};
+
+/**
+ *  Bytes of the update received so far, while it downloads (JavaScript numbers: exact to
+ *  2^53 bytes, so f64 rather than a u64 TypeScript cannot hold).
+ */
+export type UpdateProgressEvent_Serialize = {
+	received: number | null,
+	total: number | null,
+};
 
 export type UserInfo = {
 	id: string,

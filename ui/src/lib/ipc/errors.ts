@@ -8,6 +8,7 @@ export type Result<T> = { ok: true; data: T } | { ok: false; error: CoreError };
 const CODES: ReadonlySet<string> = new Set<ErrorCode>([
   "invalid_input", "unauthorized", "forbidden", "not_found", "conflict", "rate_limited",
   "offline", "server", "keyring", "storage", "media", "not_in_room", "unsupported",
+  "untrusted",
 ]);
 
 export function isCoreError(e: unknown): e is CoreError {
@@ -78,5 +79,7 @@ export function friendlyError(err: CoreError, context: ErrorContext = "general")
       return "You are not in an interview room.";
     case "unsupported":
       return err.message || "This is not available in this version.";
+    case "untrusted":
+      return withDetail("This download is not signed by Viva, so it was not used", err.message);
   }
 }
