@@ -79,6 +79,11 @@ impl Frames {
         self.surface.get()
     }
 
+    /// Frames the native surface drew per track; none where the webview draws video.
+    pub fn surface_draws(&self) -> Vec<crate::surface::TrackDraws> {
+        self.surface().map(|s| s.draws()).unwrap_or_default()
+    }
+
     /// Hands a frame of `track` to the UI: to a waiting request at once, or kept as the newest.
     pub fn put(&self, track: &str, frame: Arc<VideoFrame>, decoded: u64) {
         if let Some(surface) = self.surface.get() {

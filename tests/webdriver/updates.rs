@@ -94,33 +94,43 @@ impl UpdateServer {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_update_is_found_downloaded_and_accepted_only_when_signed_by_the_trusted_key() {
-    let _turn = KEYRING.lock().await;
-    let key = minisign::KeyPair::generate_unencrypted_keypair().unwrap();
-    let trusted =
-        base64::engine::general_purpose::STANDARD.encode(key.pk.to_box().unwrap().into_string());
-    let bytes = package();
+/// The release manifest (Tauri's static format) for the next version, signed by `signer`.
+fn manifest(signer: &minisign::KeyPair, bytes: &[u8], notes: &str) -> serde_json::Value {
     let release = serde_json::json!({
         "url": "http://127.0.0.1:{port}/download/viva_0.2.0_amd64.deb",
-        "signature": signature(&key, &bytes, NEXT),
+        "signature": signature(signer, bytes, NEXT),
     });
-    let manifest = serde_json::json!({
+    serde_json::json!({
         "version": NEXT,
-        "notes": "Faster video and signed updates.",
+        "notes": notes,
         "pub_date": "2026-12-01T12:00:00Z",
         "platforms": {
             "linux-x86_64": release,
             "linux-x86_64-deb": release,
             "linux-x86_64-rpm": release,
         },
-    });
-    let server = UpdateServer::start(manifest, bytes).await;
-    let stage = Stage::with_env(&[
+    })
+}
+
+/// A stage whose app looks for updates at `server` and trusts `key`.
+async fn stage_trusting(server: &UpdateServer, key: &minisign::KeyPair) -> Stage {
+    let trusted =
+        base64::engine::general_purpose::STANDARD.encode(key.pk.to_box().unwrap().into_string());
+    Stage::with_env(&[
         ("VIVA_UPDATE_URL", Path::new(&server.url)),
         ("VIVA_UPDATE_PUBKEY", Path::new(&trusted)),
     ])
-    .await;
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_update_is_found_downloaded_and_accepted_only_when_signed_by_the_trusted_key() {
+    let _turn = KEYRING.lock().await;
+    let key = minisign::KeyPair::generate_unencrypted_keypair().unwrap();
+    let bytes = package();
+    let manifest = manifest(&key, &bytes, "Faster video and signed updates.");
+    let server = UpdateServer::start(manifest, bytes).await;
+    let stage = stage_trusting(&server, &key).await;
     let app = stage.open_app().await;
 
     // Found at start-up, on the sign-in screen, with its notes.
@@ -176,24 +186,10 @@ async fn a_release_signed_by_another_key_is_refused() {
     let _turn = KEYRING.lock().await;
     let ours = minisign::KeyPair::generate_unencrypted_keypair().unwrap();
     let theirs = minisign::KeyPair::generate_unencrypted_keypair().unwrap();
-    let trusted =
-        base64::engine::general_purpose::STANDARD.encode(ours.pk.to_box().unwrap().into_string());
     let bytes = package();
-    let release = serde_json::json!({
-        "url": "http://127.0.0.1:{port}/download/viva_0.2.0_amd64.deb",
-        "signature": signature(&theirs, &bytes, NEXT),
-    });
-    let manifest = serde_json::json!({
-        "version": NEXT,
-        "platforms": { "linux-x86_64": release, "linux-x86_64-deb": release, "linux-x86_64-rpm": release },
-    });
-    let server = UpdateServer::start(manifest, bytes).await;
+    let server = UpdateServer::start(manifest(&theirs, &bytes, ""), bytes).await;
     server.tampered.store(false, Ordering::SeqCst);
-    let stage = Stage::with_env(&[
-        ("VIVA_UPDATE_URL", Path::new(&server.url)),
-        ("VIVA_UPDATE_PUBKEY", Path::new(&trusted)),
-    ])
-    .await;
+    let stage = stage_trusting(&server, &ours).await;
     let app = stage.open_app().await;
     app.click(&app.wait("[data-testid=update-download]", T).await)
         .await;

@@ -30,9 +30,5 @@ pub async fn video_layout(state: State<'_, AppState>, layout: VideoLayout) -> Cm
 #[specta::specta]
 #[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn video_draws(state: State<'_, AppState>) -> CmdResult<Vec<TrackDraws>> {
-    Ok(state
-        .frames
-        .surface()
-        .map(|s| s.draws())
-        .unwrap_or_default())
+    Ok(state.frames.surface_draws())
 }
